@@ -1,0 +1,191 @@
+// The event's own vocabulary, shared by server and client. Pure types: no I/O.
+
+export type Role = 'mentee' | 'mentor';
+
+/** Whether the event is waiting, running its clock, frozen, or over. */
+export type EventStatus = 'lobby' | 'running' | 'paused' | 'ended';
+
+/** What people in the room are doing right now. */
+export type Phase = 'lobby' | 'talk' | 'changeover' | 'ended';
+
+export interface EventSettings {
+  /** Number of talk rounds, 1..100. */
+  rounds: number;
+  /** Length of one talk, in seconds. */
+  roundSeconds: number;
+  /** Time between talks to rate and walk to the next table, in seconds. */
+  changeoverSeconds: number;
+  /** Mentees per mentor at one table (1 = one to one). */
+  seatsPerTable: number;
+  /** Topics offered to people when they join (free text elsewhere is allowed too). */
+  topics: string[];
+}
+
+export interface EventRecord extends EventSettings {
+  id: string;
+  /** Short code people type on their phones; unambiguous letters and digits. */
+  code: string;
+  name: string;
+  /** sha256 of the organizer key; the key itself is only ever shown once. */
+  organizerKeyHash: string;
+  /** Seeds the deterministic tie-breaks of matching. */
+  seed: number;
+  createdAt: number;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  role: Role;
+  topics: string[];
+  goal?: string;
+  email?: string;
+  /** Mentors keep one numbered table for the whole event. */
+  table?: number;
+  joinedAt: number;
+  /** The round in progress when they joined (0 = lobby). */
+  joinedRound: number;
+}
+
+/** The live clock of one event. Time is data: deadlines are absolute server epoch ms. */
+export interface RoundState {
+  status: EventStatus;
+  phase: Phase;
+  /** 0 in the lobby; during a changeover, still the round that just finished. */
+  round: number;
+  /** Set while running: when the current phase ends (server epoch ms). */
+  phaseEndsAt: number | null;
+  /** Set while paused: how long the frozen phase still has. */
+  remainingMs: number | null;
+  /** Bumped on every committed change; the compare-and-set key for exactly-once advances. */
+  version: number;
+}
+
+/** One table in one round's seating plan. */
+export interface TablePlan {
+  table: number;
+  mentorId: string;
+  menteeIds: string[];
+}
+
+/** Who sits where in one round, and who sits out. */
+export interface SeatingPlan {
+  round: number;
+  tables: TablePlan[];
+  byes: string[];
+}
+
+export interface Rating {
+  round: number;
+  raterId: string;
+  targetId: string;
+  score: number;
+  tags: string[];
+  note?: string;
+  at: number;
+}
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+export interface SeatPerson extends PersonRef {
+  role: Role;
+  topics: string[];
+  goal?: string;
+}
+
+/** Where one person sits in one round. */
+export interface Seat {
+  round: number;
+  table: number;
+  with: SeatPerson[];
+}
+
+export interface PublicTable {
+  table: number;
+  mentor: PersonRef;
+  mentees: PersonRef[];
+}
+
+export interface Headcount {
+  mentors: number;
+  mentees: number;
+}
+
+/** What anyone may see of an event: the projector's view. */
+export interface PublicEventState {
+  id: string;
+  name: string;
+  code: string;
+  joinUrl: string;
+  status: EventStatus;
+  phase: Phase;
+  round: number;
+  rounds: number;
+  roundSeconds: number;
+  changeoverSeconds: number;
+  seatsPerTable: number;
+  topics: string[];
+  phaseEndsAt: number | null;
+  remainingMs: number | null;
+  serverNow: number;
+  headcount: Headcount;
+  version: number;
+  tables: PublicTable[];
+}
+
+export type EventSummary = Omit<PublicEventState, 'tables'>;
+
+/** Everything one phone needs, sent on every connect and answered by GET /api/me. */
+export interface MeView {
+  participant: { id: string; name: string; role: Role };
+  event: EventSummary;
+  seat: Seat | null;
+  nextSeat: Seat | null;
+  /** Every round this person has sat at a table so far (for rating and the end summary). */
+  met: Seat[];
+  /** Ratings this person has given, so a phone can show what it already sent. */
+  ratingsGiven: { round: number; targetId: string; score: number }[];
+}
+
+export type OrganizerActionName = 'start' | 'pause' | 'resume' | 'extend' | 'skip' | 'end';
+
+export interface CreatedEvent {
+  id: string;
+  code: string;
+  organizerKey: string;
+  joinUrl: string;
+  mentorJoinUrl: string;
+  screenUrl: string;
+  controlUrl: string;
+}
+
+export interface JoinResult {
+  eventId: string;
+  participantId: string;
+  token: string;
+}
+
+/** One row of the Control roster. */
+export interface RosterEntry {
+  id: string;
+  name: string;
+  role: Role;
+  topics: string[];
+  goal?: string;
+  table?: number;
+  /** Whether this person has a phone connected right now. */
+  online: boolean;
+}
+
+/** What the organizer sees on Control, on top of the public state. */
+export interface ControlView {
+  state: PublicEventState;
+  roster: RosterEntry[];
+  /** The next round's plan once it is made (during a changeover). */
+  nextTables: PublicTable[];
+  /** Ratings given for the current round so far, and how many exchanges could be rated. */
+  ratingProgress: { round: number; given: number; possible: number };
+}

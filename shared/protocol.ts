@@ -1,0 +1,64 @@
+// The typed Socket.IO protocol. Event names are `domain:verb` constants; server and
+// client build their typed Server<…>/Socket<…> from these maps. No socket.io import here.
+import type {
+  ControlView,
+  EventSummary,
+  MeView,
+  OrganizerActionName,
+  PublicEventState,
+  PublicTable,
+  Headcount,
+  Seat,
+} from './domain';
+
+/** Bumped when a message changes shape; the server refuses clients of another version. */
+export const PROTOCOL_VERSION = 1;
+
+export const ServerEvents = {
+  /** Full view for a phone: on every connect, and again whenever the person's seats change. */
+  meSnapshot: 'me:snapshot',
+  /** Full public state (with tables) for the projector and Control: on connect and on each phase change. */
+  stateSnapshot: 'state:snapshot',
+  /** Full organizer view: on connect and after any change Control shows. */
+  controlSnapshot: 'control:snapshot',
+  /** A phase change for everybody in the event: small, no tables. */
+  phaseChanged: 'phase:changed',
+  /** A person's own seats changed (sent to that person only). */
+  seatChanged: 'seat:changed',
+  /** Who is here: mentors and mentees joined so far. */
+  headcountChanged: 'headcount:changed',
+} as const;
+
+export const ClientEvents = {
+  clockPing: 'clock:ping',
+  ratingSubmit: 'rating:submit',
+  organizerAction: 'organizer:action',
+} as const;
+
+/** Every acknowledgement: ok with a value, or a sentence saying what to fix. */
+export type Ack<T = undefined> = { ok: true; value: T } | { ok: false; status: number; message: string };
+
+export interface ServerToClientEvents {
+  'me:snapshot': (view: MeView) => void;
+  'state:snapshot': (state: PublicEventState) => void;
+  'control:snapshot': (view: ControlView) => void;
+  'phase:changed': (event: EventSummary) => void;
+  'seat:changed': (seats: { seat: Seat | null; nextSeat: Seat | null }) => void;
+  'headcount:changed': (headcount: Headcount) => void;
+}
+
+export interface ClientToServerEvents {
+  'clock:ping': (payload: { clientSentAt: number }, ack: (reply: { clientSentAt: number; serverNow: number }) => void) => void;
+  'rating:submit': (payload: unknown, ack: (reply: Ack<{ round: number; targetId: string }>) => void) => void;
+  'organizer:action': (payload: unknown, ack: (reply: Ack<PublicEventState>) => void) => void;
+}
+
+/**
+ * What a socket sends in its handshake `auth`. A phone sends its token; the projector
+ * sends only the event id (the screen is public); Control sends the event id and key.
+ */
+export type HandshakeAuth =
+  | { v: number; token: string }
+  | { v: number; eventId: string; organizerKey?: string };
+
+export type { OrganizerActionName, PublicTable };

@@ -1,0 +1,113 @@
+// Payload schemas checked at every edge (HTTP bodies, socket payloads) and reused
+// by the client's forms, so a rule is written once.
+import { z } from 'zod';
+
+export const LIMITS = {
+  nameMax: 80,
+  topicMax: 60,
+  topicsMax: 24,
+  goalMax: 280,
+  noteMax: 2000,
+  tagMax: 40,
+  tagsMax: 10,
+  importMax: 20000,
+  extendSecondsMax: 3600,
+} as const;
+
+const trimmed = (max: number, what: string) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .max(max, { error: `${what} must be at most ${max} characters` });
+
+export const NameSchema = trimmed(LIMITS.nameMax, 'name').min(1, { error: 'name must not be empty' });
+
+export const TopicsSchema = z
+  .array(trimmed(LIMITS.topicMax, 'each topic').min(1, { error: 'a topic must not be empty' }), {
+    error: 'topics must be a list of words',
+  })
+  .max(LIMITS.topicsMax, { error: `at most ${LIMITS.topicsMax} topics` })
+  // Topics are compared case-insensitively; store them once each.
+  .transform((topics) => [...new Set(topics.map((t) => t.toLowerCase()))]);
+
+export const RoleSchema = z.enum(['mentee', 'mentor'], { error: 'role must be "mentee" or "mentor"' });
+
+const intIn = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number` })
+    .min(min, { error: `${what} must be between ${min} and ${max}` })
+    .max(max, { error: `${what} must be between ${min} and ${max}` });
+
+export const CreateEventSchema = z.object(
+  {
+    name: NameSchema,
+    rounds: intIn('rounds', 1, 100).default(4),
+    roundSeconds: intIn('roundSeconds', 1, 7200).default(300),
+    changeoverSeconds: intIn('changeoverSeconds', 0, 1800).default(60),
+    seatsPerTable: intIn('seatsPerTable', 1, 8).default(1),
+    topics: TopicsSchema.default([]),
+  },
+  { error: 'send a JSON object like {"name": "Spring mentoring night"}' },
+);
+export type CreateEventInput = z.infer<typeof CreateEventSchema>;
+
+/** Someone joining: the fields of their own join form. */
+export const PersonSchema = z.object({
+  name: NameSchema,
+  role: RoleSchema,
+  topics: TopicsSchema.default([]),
+  goal: trimmed(LIMITS.goalMax, 'goal').optional(),
+  email: z.email({ error: 'email must be an email address like name@example.org' }).max(254).optional(),
+});
+export type PersonInput = z.infer<typeof PersonSchema>;
+
+export const JoinSchema = PersonSchema.omit({ email: true }).extend({
+  code: z
+    .string({ error: 'code must be text' })
+    .trim()
+    .min(1, { error: 'enter the event code shown on the screen' })
+    .max(20, { error: 'that code is too long — check the screen' })
+    .transform((c) => c.toUpperCase()),
+});
+export type JoinInput = z.infer<typeof JoinSchema>;
+
+export const ImportSchema = z.object({
+  participants: z
+    .array(PersonSchema, { error: 'participants must be a list' })
+    .min(1, { error: 'participants must not be empty' })
+    .max(LIMITS.importMax, { error: `at most ${LIMITS.importMax} participants at once` }),
+});
+
+export const OrganizerActionSchema = z.object({
+  action: z.enum(['start', 'pause', 'resume', 'extend', 'skip', 'end'], {
+    error: 'action must be one of start, pause, resume, extend, skip, end',
+  }),
+  seconds: intIn('seconds', 1, LIMITS.extendSecondsMax).optional(),
+});
+export type OrganizerActionInput = z.infer<typeof OrganizerActionSchema>;
+
+export const RatingSchema = z.object({
+  round: intIn('round', 1, 100),
+  targetId: z.string({ error: 'targetId must be the id of someone you sat with' }).min(1).max(64),
+  score: intIn('score', 1, 5),
+  tags: z
+    .array(trimmed(LIMITS.tagMax, 'each tag').min(1), { error: 'tags must be a list of words' })
+    .max(LIMITS.tagsMax, { error: `at most ${LIMITS.tagsMax} tags` })
+    .default([]),
+  note: trimmed(LIMITS.noteMax, 'note').optional(),
+});
+export type RatingInput = z.infer<typeof RatingSchema>;
+
+export const ClockPingSchema = z.object({ clientSentAt: z.number() });
+
+/** One sentence a person can act on, from the first problem zod found. */
+export function describeIssues(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'the request is not valid';
+  const where = issue.path.length ? issue.path.join('.') : '';
+  const message = issue.message;
+  // Messages above already name their field; zod's built-ins ("Invalid input") do not.
+  if (!where || message.toLowerCase().includes(String(issue.path[issue.path.length - 1]).toLowerCase())) return message;
+  return `${where}: ${message}`;
+}

@@ -1,0 +1,48 @@
+// Reading a seating plan from one person's point of view, and as the projector shows it.
+import type { Participant, PublicTable, Seat, SeatPerson, SeatingPlan, TablePlan } from './domain';
+
+const asSeatPerson = (p: Participant): SeatPerson => ({
+  id: p.id,
+  name: p.name,
+  role: p.role,
+  topics: p.topics,
+  ...(p.goal ? { goal: p.goal } : {}),
+});
+
+/** The table a person sits at in this plan, or undefined for a bye / not seated. */
+export function tableOf(plan: SeatingPlan, personId: string): TablePlan | undefined {
+  return plan.tables.find((t) => t.mentorId === personId || t.menteeIds.includes(personId));
+}
+
+/**
+ * Where `personId` sits in `plan` and whom they meet: a mentor meets their mentees;
+ * a mentee meets their mentor first, then the others at a group table.
+ */
+export function seatOf(plan: SeatingPlan | null | undefined, personId: string, people: ReadonlyMap<string, Participant>): Seat | null {
+  if (!plan) return null;
+  const table = tableOf(plan, personId);
+  if (!table) return null;
+  const others = [table.mentorId, ...table.menteeIds].filter((id) => id !== personId);
+  const withPeople = others.flatMap((id) => {
+    const p = people.get(id);
+    return p ? [asSeatPerson(p)] : [];
+  });
+  // A mentor with nobody at the table this round has no exchange to show.
+  if (table.mentorId === personId && table.menteeIds.length === 0) return null;
+  return { round: plan.round, table: table.table, with: withPeople };
+}
+
+/** The projector's table list: display names only. */
+export function publicTables(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): PublicTable[] {
+  if (!plan) return [];
+  const ref = (id: string) => ({ id, name: people.get(id)?.name ?? '' });
+  return plan.tables.map((t) => ({ table: t.table, mentor: ref(t.mentorId), mentees: t.menteeIds.map(ref) }));
+}
+
+/** Whether `raterId` and `targetId` sat together as mentor and mentee in this plan. */
+export function satTogether(plan: SeatingPlan, raterId: string, targetId: string): boolean {
+  return plan.tables.some(
+    (t) =>
+      (t.mentorId === raterId && t.menteeIds.includes(targetId)) || (t.mentorId === targetId && t.menteeIds.includes(raterId)),
+  );
+}
