@@ -1,0 +1,88 @@
+// Assembles the server: HTTP API, OpenAPI docs, the built client, Socket.IO and the
+// phase ticker, around one Store.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { Config } from './config';
+import { EventService } from './events/eventService';
+import { registerErrorHandler } from './http/errorHandler';
+import { eventRoutes } from './http/routes/events';
+import { healthRoutes } from './http/routes/health';
+import { peopleRoutes } from './http/routes/people';
+import { ratingRoutes } from './http/routes/ratings';
+import { useZodValidation } from './http/zodValidation';
+import { PhaseTicker } from './phaseTicker';
+import { Realtime } from './realtime/realtime';
+import type { Store } from './store/Store';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    events: EventService;
+    realtime: Realtime;
+  }
+}
+
+export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+}
+
+export async function buildApp({ config, store }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Phones on venue Wi-Fi come through proxies; trust X-Forwarded-* for their addresses.
+    trustProxy: true,
+  });
+  useZodValidation(app);
+  registerErrorHandler(app);
+
+  const events = new EventService(store, config);
+  app.decorate('events', events);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Tablehop API', version: '1', description: 'Speed-mentoring rounds: events, people, the clock, ratings.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(eventRoutes);
+  await app.register(peopleRoutes);
+  await app.register(ratingRoutes);
+
+  if (existsSync(join(CLIENT_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: CLIENT_DIST, wildcard: false });
+    // The client routes (/j/CODE, /control/…) are the single page's: answer them with index.html.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` });
+    });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.type('text/plain').send('Tablehop is running, but the web client is not built yet: run "npm run build", then reload.'),
+    );
+  }
+
+  const realtime = new Realtime(app.server, events, app.log);
+  app.decorate('realtime', realtime);
+  const ticker = new PhaseTicker(events, config.tickMs, app.log);
+  app.addHook('onReady', async () => ticker.start());
+  app.addHook('preClose', async () => {
+    ticker.stop();
+    realtime.close();
+  });
+  app.addHook('onClose', async () => store.close());
+  return app;
+}

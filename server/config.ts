@@ -1,0 +1,59 @@
+// Configuration from the environment. Every option says its unit, default and why.
+import { networkInterfaces } from 'node:os';
+
+export interface Config {
+  /** PORT — TCP port for HTTP and sockets. Default 3000. */
+  port: number;
+  /** HOST — interface to listen on. Default 0.0.0.0 so phones on the venue Wi-Fi can reach it. */
+  host: string;
+  /** PUBLIC_URL — what QR codes and links point at. Default: this machine's LAN address and port. */
+  publicUrl: string;
+  /** REDIS_URL — unset: the embedded memory store (one laptop). Set: Redis, needed for several instances. */
+  redisUrl: string | undefined;
+  /** REDIS_PREFIX — key prefix, default "tablehop:". Tests use their own. */
+  redisPrefix: string;
+  /** RETENTION_DAYS — how long an ended event's data is kept for export, in days. Default 30. */
+  retentionDays: number;
+  /** TICK_MS — how often this instance looks for phases that are due, in ms. Default 200 (advances land within 1 s). */
+  tickMs: number;
+  /** LOG_LEVEL — pino level. Default info; "silent" in tests. */
+  logLevel: string;
+}
+
+/** The first non-internal IPv4 address: what a phone on the same network can reach. */
+export function lanAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = (env.PUBLIC_URL || `http://${lanAddress()}:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new Error(`PUBLIC_URL must be a full URL like http://192.168.1.20:3000 (got "${publicUrl}")`);
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || 'tablehop:',
+    retentionDays: integer(env, 'RETENTION_DAYS', 30, 1, 3650),
+    tickMs: integer(env, 'TICK_MS', 200, 20, 1000),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

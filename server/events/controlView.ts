@@ -1,0 +1,32 @@
+// The organizer's view: public state plus the roster, the next plan and rating progress.
+import type { ControlView } from '../../shared/domain';
+import { publicTables } from '../../shared/seats';
+import type { EventService } from './eventService';
+
+export async function controlView(service: EventService, eventId: string, isOnline: (participantId: string) => boolean): Promise<ControlView> {
+  const [snapshot, ratings] = await Promise.all([service.load(eventId), service.store.listRatings(eventId)]);
+  const current = service.currentPlan(snapshot);
+  const exchanges = current ? current.tables.reduce((n, t) => n + t.menteeIds.length, 0) : 0;
+  const roster = [...snapshot.people.values()]
+    .sort((a, b) => (a.role === b.role ? (a.table ?? 0) - (b.table ?? 0) || a.joinedAt - b.joinedAt : a.role === 'mentor' ? -1 : 1))
+    .map((p) => ({
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      topics: p.topics,
+      ...(p.goal ? { goal: p.goal } : {}),
+      ...(p.table !== undefined ? { table: p.table } : {}),
+      online: isOnline(p.id),
+    }));
+  return {
+    state: service.publicStateOf(snapshot),
+    roster,
+    nextTables: publicTables(service.nextPlan(snapshot), snapshot.people),
+    ratingProgress: {
+      round: snapshot.state.round,
+      given: current ? ratings.filter((r) => r.round === current.round).length : 0,
+      // Each exchange can be rated from both sides: the mentor and the mentee.
+      possible: exchanges * 2,
+    },
+  };
+}

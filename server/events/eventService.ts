@@ -1,0 +1,374 @@
+// What Tablehop does, independent of HTTP or sockets: create an event, let people in,
+// move the clock, seat rounds, take ratings. Handlers validate input and call this;
+// every change of the clock goes through one compare-and-set in the Store.
+import type {
+  CreatedEvent,
+  EventRecord,
+  EventSummary,
+  JoinResult,
+  MeView,
+  OrganizerActionName,
+  Participant,
+  PublicEventState,
+  RoundState,
+  SeatingPlan,
+} from '../../shared/domain';
+import { advanceDue, applyAction, lobbyState, remainingMsAt, roundNeedingPlan } from '../../shared/roundEngine';
+import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
+import { publicTables, satTogether, seatOf, tableOf } from '../../shared/seats';
+import { historyBefore } from '../../shared/matching/history';
+import { seatLateMentee, seatLateMentor } from '../../shared/matching/lateArrivals';
+import { planRound } from '../../shared/matching/planRound';
+import type { Config } from '../config';
+import { HttpError, conflict, notFound } from '../errors';
+import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
+import type { Store } from '../store/Store';
+
+/** Told about every committed change so connected screens and phones can be updated. */
+export interface EventNotifier {
+  phaseChanged(eventId: string): void;
+  rosterChanged(eventId: string): void;
+  ratingsChanged(eventId: string): void;
+  seatsChanged(eventId: string, participantIds: string[]): void;
+}
+
+const silent: EventNotifier = { phaseChanged() {}, rosterChanged() {}, ratingsChanged() {}, seatsChanged() {} };
+
+export interface AddedParticipant {
+  participant: Participant;
+  token: string;
+}
+
+/** A loaded event: what the views are built from. */
+interface Snapshot {
+  event: EventRecord;
+  state: RoundState;
+  people: Map<string, Participant>;
+  plans: Map<number, SeatingPlan>;
+}
+
+const COMMIT_ATTEMPTS = 8;
+
+export class EventService {
+  notifier: EventNotifier = silent;
+
+  constructor(
+    readonly store: Store,
+    private readonly config: Pick<Config, 'publicUrl'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  // ---- links ------------------------------------------------------------------
+
+  joinUrl(code: string): string {
+    return `${this.config.publicUrl}/j/${code}`;
+  }
+
+  mentorJoinUrl(code: string): string {
+    return `${this.config.publicUrl}/m/${code}`;
+  }
+
+  /** A personal link: the token rides in the fragment, which browsers never send to a server. */
+  personalUrl(code: string, participant: Participant, token: string): string {
+    const base = participant.role === 'mentor' ? this.mentorJoinUrl(code) : this.joinUrl(code);
+    return `${base}#t=${token}`;
+  }
+
+  // ---- events -----------------------------------------------------------------
+
+  async createEvent(input: CreateEventInput): Promise<CreatedEvent> {
+    const organizerKey = newSecret();
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const event: EventRecord = {
+        id: newId(),
+        code: newJoinCode(),
+        name: input.name,
+        rounds: input.rounds,
+        roundSeconds: input.roundSeconds,
+        changeoverSeconds: input.changeoverSeconds,
+        seatsPerTable: input.seatsPerTable,
+        topics: input.topics,
+        organizerKeyHash: sha256(organizerKey),
+        seed: newSeed(),
+        createdAt: this.now(),
+      };
+      if (!(await this.store.createEvent(event, lobbyState()))) continue; // join code taken: draw another
+      const base = this.config.publicUrl;
+      return {
+        id: event.id,
+        code: event.code,
+        organizerKey,
+        joinUrl: this.joinUrl(event.code),
+        mentorJoinUrl: this.mentorJoinUrl(event.code),
+        screenUrl: `${base}/screen/${event.id}`,
+        controlUrl: `${base}/control/${event.id}#key=${organizerKey}`,
+      };
+    }
+    throw new HttpError(503, 'Could not find a free join code; try again.');
+  }
+
+  async requireEvent(eventId: string): Promise<EventRecord> {
+    const event = await this.store.getEvent(eventId);
+    if (!event) throw notFound('There is no event with that id — check the link.');
+    return event;
+  }
+
+  /** The event, if `key` is its organizer key. */
+  async authorizeOrganizer(eventId: string, key: string | undefined): Promise<EventRecord> {
+    const event = await this.requireEvent(eventId);
+    if (!key) throw new HttpError(401, 'This needs the organizer key: send it as "Authorization: Bearer <organizerKey>".');
+    if (!matchesHash(key, event.organizerKeyHash)) throw new HttpError(403, 'That organizer key is not the one for this event.');
+    return event;
+  }
+
+  /** Who holds this participant token. */
+  async participantForToken(token: string | undefined): Promise<{ event: EventRecord; participant: Participant }> {
+    if (!token) throw new HttpError(401, 'Send your participant token as "Authorization: Bearer <token>".');
+    const owner = await this.store.ownerOfToken(sha256(token));
+    const event = owner && (await this.store.getEvent(owner.eventId));
+    const participant = owner && (await this.store.getParticipant(owner.eventId, owner.participantId));
+    if (!event || !participant) throw new HttpError(401, 'That sign-in is not known here (the event may have been deleted) — join again.');
+    return { event, participant };
+  }
+
+  async deleteEvent(eventId: string): Promise<void> {
+    await this.store.deleteEvent(eventId);
+  }
+
+  // ---- people -----------------------------------------------------------------
+
+  async join(input: JoinInput): Promise<JoinResult> {
+    const eventId = await this.store.eventIdByCode(input.code);
+    const event = eventId && (await this.store.getEvent(eventId));
+    if (!event) throw notFound(`There is no event with the code ${input.code} — check the code on the screen.`);
+    const [added] = await this.addPeople(event, [{ name: input.name, role: input.role, topics: input.topics, goal: input.goal }]);
+    if (!added) throw new HttpError(500, 'Joining failed; try again.');
+    return { eventId: event.id, participantId: added.participant.id, token: added.token };
+  }
+
+  /**
+   * Lets people in, all or none. Someone arriving during a changeover gets a seat in the
+   * plan already shown, if there is one free; otherwise they are seated from the next plan.
+   */
+  async addPeople(event: EventRecord, people: PersonInput[]): Promise<AddedParticipant[]> {
+    const state = await this.store.getState(event.id);
+    if (!state) throw notFound('There is no event with that id — check the link.');
+    if (state.status === 'ended') throw conflict('This event has ended; ask the organizer for the next one.');
+    const joinedAt = this.now();
+    const tokens = people.map(() => newSecret());
+    const fresh: Participant[] = people.map((p) => ({
+      id: newId(),
+      name: p.name,
+      role: p.role,
+      topics: p.topics,
+      ...(p.goal ? { goal: p.goal } : {}),
+      ...(p.email ? { email: p.email } : {}),
+      joinedAt,
+      joinedRound: state.round,
+    }));
+    const saved = await this.store.addParticipants(event.id, fresh, tokens.map(sha256));
+    await this.seatLateArrivals(event, saved);
+    this.notifier.rosterChanged(event.id);
+    return saved.map((participant, i) => ({ participant, token: tokens[i] ?? '' }));
+  }
+
+  private async seatLateArrivals(event: EventRecord, arrivals: Participant[]): Promise<void> {
+    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+      const state = await this.store.getState(event.id);
+      if (!state || state.phase !== 'changeover' || state.round >= event.rounds) return;
+      const plan = await this.store.getPlan(event.id, state.round + 1);
+      if (!plan) return;
+      const waiting = arrivals.filter((p) => !tableOf(plan, p.id) && !plan.byes.includes(p.id));
+      if (waiting.length === 0) return;
+      const people = new Map((await this.store.listParticipants(event.id)).map((p) => [p.id, p]));
+      const sessions = historyBefore(await this.store.listPlans(event.id), state.round + 1).sessions;
+      let repaired = plan;
+      for (const person of waiting) {
+        if (person.role === 'mentor' && person.table !== undefined) {
+          const byes = repaired.byes.flatMap((id) => {
+            const p = people.get(id);
+            return p ? [{ id, topics: p.topics, sessions: sessions.get(id) ?? 0 }] : [];
+          });
+          repaired = seatLateMentor(repaired, { id: person.id, topics: person.topics, table: person.table }, byes, event.seatsPerTable);
+        } else if (person.role === 'mentee') {
+          repaired = seatLateMentee(repaired, person, people, event.seatsPerTable);
+        }
+      }
+      const next = { ...state, version: state.version + 1 };
+      if (await this.store.commit(event.id, state.version, next, [repaired])) {
+        const moved = [...new Set([...waiting.map((p) => p.id), ...plan.byes.filter((id) => !repaired.byes.includes(id))])];
+        this.notifier.seatsChanged(event.id, moved);
+        return;
+      }
+    }
+  }
+
+  // ---- the clock ----------------------------------------------------------------
+
+  async act(eventId: string, action: OrganizerActionName, seconds?: number): Promise<PublicEventState> {
+    await this.transition(eventId, (state, event, now) => {
+      const result = applyAction(state, event, action, now, seconds);
+      if (!result.ok) throw new HttpError(result.status, result.message);
+      return result.state;
+    });
+    return this.publicState(eventId);
+  }
+
+  /** Moves a due phase on. Safe to call from every instance: only one commit wins. */
+  async advanceIfDue(eventId: string): Promise<void> {
+    await this.transition(eventId, (state, event, now) => advanceDue(state, event, now));
+  }
+
+  /**
+   * Reads the clock, computes the next state, makes the seating plan that state needs,
+   * and commits both with a compare-and-set; retries if another change got in first.
+   */
+  private async transition(eventId: string, compute: (state: RoundState, event: EventRecord, now: number) => RoundState): Promise<void> {
+    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+      const [event, state] = await Promise.all([this.store.getEvent(eventId), this.store.getState(eventId)]);
+      if (!event || !state) throw notFound('There is no event with that id — check the link.');
+      const next = compute(state, event, this.now());
+      if (next === state) return;
+      const plans = await this.plansNeeded(event, next);
+      if (await this.store.commit(eventId, state.version, next, plans)) {
+        this.notifier.phaseChanged(eventId);
+        return;
+      }
+    }
+    throw new HttpError(503, 'The event is busy right now; try again.');
+  }
+
+  private async plansNeeded(event: EventRecord, state: RoundState): Promise<SeatingPlan[]> {
+    const round = roundNeedingPlan(state, event.rounds);
+    if (round === null || (await this.store.getPlan(event.id, round))) return [];
+    return [await this.makePlan(event, round)];
+  }
+
+  /** Seats round `round` from everyone present and what earlier rounds tell. */
+  async makePlan(event: EventRecord, round: number): Promise<SeatingPlan> {
+    const [participants, plans] = await Promise.all([this.store.listParticipants(event.id), this.store.listPlans(event.id)]);
+    const history = historyBefore(plans, round);
+    return planRound({
+      round,
+      seatsPerTable: event.seatsPerTable,
+      mentors: participants.flatMap((p) => (p.role === 'mentor' && p.table !== undefined ? [{ id: p.id, table: p.table, topics: p.topics }] : [])),
+      mentees: participants
+        .filter((p) => p.role === 'mentee')
+        .map((p) => ({ id: p.id, topics: p.topics, sessions: history.sessions.get(p.id) ?? 0 })),
+      met: history.met,
+      coSeated: history.coSeated,
+      seed: event.seed,
+    });
+  }
+
+  // ---- ratings ------------------------------------------------------------------
+
+  async rate(eventId: string, rater: Participant, input: RatingInput): Promise<void> {
+    const state = await this.store.getState(eventId);
+    if (!state) throw notFound('There is no event with that id — check the link.');
+    if (state.phase === 'lobby' || input.round > state.round) throw conflict(`Round ${input.round} has not taken place yet.`);
+    const plan = await this.store.getPlan(eventId, input.round);
+    if (!plan || !satTogether(plan, rater.id, input.targetId)) {
+      throw new HttpError(403, `You can only rate someone you sat with in round ${input.round}.`);
+    }
+    await this.store.saveRating(eventId, {
+      round: input.round,
+      raterId: rater.id,
+      targetId: input.targetId,
+      score: input.score,
+      tags: input.tags,
+      ...(input.note ? { note: input.note } : {}),
+      at: this.now(),
+    });
+    this.notifier.ratingsChanged(eventId);
+  }
+
+  // ---- views ----------------------------------------------------------------------
+
+  async load(eventId: string): Promise<Snapshot> {
+    const [event, state, participants, plans] = await Promise.all([
+      this.store.getEvent(eventId),
+      this.store.getState(eventId),
+      this.store.listParticipants(eventId),
+      this.store.listPlans(eventId),
+    ]);
+    if (!event || !state) throw notFound('There is no event with that id — check the link.');
+    return {
+      event,
+      state,
+      people: new Map(participants.map((p) => [p.id, p])),
+      plans: new Map(plans.map((p) => [p.round, p])),
+    };
+  }
+
+  summary({ event, state, people }: Snapshot): EventSummary {
+    const now = this.now();
+    let mentors = 0;
+    for (const p of people.values()) if (p.role === 'mentor') mentors++;
+    return {
+      id: event.id,
+      name: event.name,
+      code: event.code,
+      joinUrl: this.joinUrl(event.code),
+      status: state.status,
+      phase: state.phase,
+      round: state.round,
+      rounds: event.rounds,
+      roundSeconds: event.roundSeconds,
+      changeoverSeconds: event.changeoverSeconds,
+      seatsPerTable: event.seatsPerTable,
+      topics: event.topics,
+      phaseEndsAt: state.status === 'running' ? state.phaseEndsAt : null,
+      remainingMs: remainingMsAt(state, now),
+      serverNow: now,
+      headcount: { mentors, mentees: people.size - mentors },
+      version: state.version,
+    };
+  }
+
+  /** The seating people are in now: the current round's plan during its talk and changeover. */
+  currentPlan({ state, plans }: Snapshot): SeatingPlan | null {
+    return state.phase === 'talk' || state.phase === 'changeover' ? (plans.get(state.round) ?? null) : null;
+  }
+
+  /** The plan people walk to during a changeover. */
+  nextPlan({ state, plans }: Snapshot): SeatingPlan | null {
+    return state.phase === 'changeover' ? (plans.get(state.round + 1) ?? null) : null;
+  }
+
+  publicStateOf(snapshot: Snapshot): PublicEventState {
+    return { ...this.summary(snapshot), tables: publicTables(this.currentPlan(snapshot), snapshot.people) };
+  }
+
+  async publicState(eventId: string): Promise<PublicEventState> {
+    return this.publicStateOf(await this.load(eventId));
+  }
+
+  meViewOf(snapshot: Snapshot, participant: Participant, ratings: { round: number; raterId: string; targetId: string; score: number }[]): MeView {
+    const { state, plans, people } = snapshot;
+    const met = [...plans.values()]
+      .filter((plan) => state.phase !== 'lobby' && plan.round <= state.round)
+      .sort((a, b) => a.round - b.round)
+      .flatMap((plan) => {
+        const seat = seatOf(plan, participant.id, people);
+        return seat ? [seat] : [];
+      });
+    return {
+      participant: { id: participant.id, name: participant.name, role: participant.role },
+      event: this.summary(snapshot),
+      seat: seatOf(this.currentPlan(snapshot), participant.id, people),
+      nextSeat: seatOf(this.nextPlan(snapshot), participant.id, people),
+      met,
+      ratingsGiven: ratings
+        .filter((r) => r.raterId === participant.id)
+        .map((r) => ({ round: r.round, targetId: r.targetId, score: r.score })),
+    };
+  }
+
+  async meView(eventId: string, participantId: string): Promise<MeView> {
+    const [snapshot, ratings] = await Promise.all([this.load(eventId), this.store.listRatings(eventId)]);
+    const participant = snapshot.people.get(participantId);
+    if (!participant) throw new HttpError(401, 'That sign-in is not known here — join again.');
+    return this.meViewOf(snapshot, participant, ratings);
+  }
+}

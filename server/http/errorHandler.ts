@@ -1,0 +1,28 @@
+// Every error leaves as a status and {"message": "..."} a person can act on; a stack
+// trace never does.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { HttpError } from '../errors';
+
+const MESSAGES: Record<string, [number, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Send the body as JSON (Content-Type: application/json).'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'The body is empty; send a JSON object.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'The body is not valid JSON.'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'The body is too large.'],
+};
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) return reply.status(error.status).send({ message: error.message });
+    const known = error.code ? MESSAGES[error.code] : undefined;
+    if (known) return reply.status(known[0]).send({ message: known[1] });
+    if (error instanceof SyntaxError || error.statusCode === 400) {
+      return reply.status(400).send({ message: error.validation ? error.message : `The request could not be read: ${error.message}` });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({ message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ message: 'Something went wrong on the server; try again in a moment.' });
+  });
+  app.setNotFoundHandler({}, (request, reply) => reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` }));
+}

@@ -1,0 +1,63 @@
+// Creating, reading, steering, exporting and deleting an event.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { CreateEventSchema, OrganizerActionSchema } from '../../../shared/schemas';
+import { resultsCsv } from '../../events/resultsCsv';
+import { bearer } from '../auth';
+
+const EventParams = z.object({ id: z.string().min(1).max(64) });
+const QrQuery = z.object({
+  role: z.enum(['mentee', 'mentor'], { error: 'role must be "mentee" or "mentor"' }).optional(),
+});
+
+export async function eventRoutes(app: FastifyInstance): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const events = app.events;
+
+  api.post('/api/events', { schema: { body: CreateEventSchema, tags: ['events'], summary: 'Create an event' } }, async (request, reply) => {
+    return reply.status(201).send(await events.createEvent(request.body));
+  });
+
+  api.get('/api/events/:id/state', { schema: { params: EventParams, tags: ['events'], summary: 'Public state (the projector view)' } }, async (request) => {
+    return events.publicState(request.params.id);
+  });
+
+  api.get(
+    '/api/events/:id/qr.svg',
+    { schema: { params: EventParams, querystring: QrQuery, tags: ['events'], summary: 'QR code of the join link (?role=mentor for mentors)' } },
+    async (request, reply) => {
+      const event = await events.requireEvent(request.params.id);
+      const url = request.query.role === 'mentor' ? events.mentorJoinUrl(event.code) : events.joinUrl(event.code);
+      const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      return reply.type('image/svg+xml').header('cache-control', 'no-cache').send(svg);
+    },
+  );
+
+  api.post(
+    '/api/events/:id/actions',
+    { schema: { params: EventParams, body: OrganizerActionSchema, tags: ['organizer'], summary: 'start | pause | resume | extend | skip | end' } },
+    async (request) => {
+      await events.authorizeOrganizer(request.params.id, bearer(request));
+      return events.act(request.params.id, request.body.action, request.body.seconds);
+    },
+  );
+
+  api.get('/api/events/:id/export.csv', { schema: { params: EventParams, tags: ['organizer'], summary: 'Results: one row per pairing' } }, async (request, reply) => {
+    const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+    const [snapshot, ratings] = await Promise.all([events.load(event.id), events.store.listRatings(event.id)]);
+    const csv = resultsCsv(snapshot.state, [...snapshot.plans.values()], snapshot.people, ratings);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="tablehop-${event.code}-results.csv"`)
+      .send(csv);
+  });
+
+  api.delete('/api/events/:id', { schema: { params: EventParams, tags: ['organizer'], summary: 'Delete the event and everything about it' } }, async (request) => {
+    await events.authorizeOrganizer(request.params.id, bearer(request));
+    await events.deleteEvent(request.params.id);
+    app.realtime.eventDeleted(request.params.id);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,26 @@
+// Ids, join codes and secrets, all from crypto: guessable codes would let strangers
+// join or steer an event.
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
+/** Letters and digits that can't be confused when read off a projector (no 0/O, 1/I/L). */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const CODE_LENGTH = 6;
+
+export const newId = (): string => randomBytes(9).toString('base64url');
+export const newSecret = (): string => randomBytes(24).toString('base64url');
+export const newSeed = (): number => randomInt(0, 2 ** 31);
+
+export function newJoinCode(): string {
+  let code = '';
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+export const sha256 = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+/** Compares a presented secret with a stored hash without leaking timing. */
+export function matchesHash(secret: string, hash: string): boolean {
+  const a = Buffer.from(sha256(secret), 'hex');
+  const b = Buffer.from(hash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

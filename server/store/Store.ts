@@ -1,0 +1,52 @@
+// Where an event lives between requests. Two implementations: MemoryStore (one
+// laptop, no setup) and RedisStore (several instances, survives restarts). Both
+// pass the same contract suite in test/integration/store.contract.test.ts.
+import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
+
+export interface TokenOwner {
+  eventId: string;
+  participantId: string;
+}
+
+export interface Store {
+  /** Saves a new event in the lobby. Returns false (and saves nothing) if its code is taken. */
+  createEvent(event: EventRecord, state: RoundState): Promise<boolean>;
+  getEvent(eventId: string): Promise<EventRecord | null>;
+  eventIdByCode(code: string): Promise<string | null>;
+
+  getState(eventId: string): Promise<RoundState | null>;
+  /**
+   * Compare-and-set: writes `next` (and any plans) only if the stored version is still
+   * `expectedVersion`. A stale or duplicate attempt returns false and changes nothing,
+   * which is what makes a phase advance happen exactly once across instances.
+   * Keeps the due index in step (running → due at phaseEndsAt) and, once the event
+   * has ended, sets every key of it to expire after the retention period.
+   */
+  commit(eventId: string, expectedVersion: number, next: RoundState, plans?: SeatingPlan[]): Promise<boolean>;
+
+  getPlan(eventId: string, round: number): Promise<SeatingPlan | null>;
+  listPlans(eventId: string): Promise<SeatingPlan[]>;
+
+  /**
+   * Adds people, all or none. Mentors without a table get the next free table numbers.
+   * `tokenHashes[i]` lets participant i find themselves again with their token.
+   */
+  addParticipants(eventId: string, participants: Participant[], tokenHashes: string[]): Promise<Participant[]>;
+  listParticipants(eventId: string): Promise<Participant[]>;
+  getParticipant(eventId: string, participantId: string): Promise<Participant | null>;
+  ownerOfToken(tokenHash: string): Promise<TokenOwner | null>;
+
+  /** Insert or replace the rating for (round, rater, target): sending again updates, never duplicates. */
+  saveRating(eventId: string, rating: Rating): Promise<void>;
+  listRatings(eventId: string): Promise<Rating[]>;
+
+  /** Events whose current phase ends at or before `now`. */
+  dueEvents(now: number): Promise<string[]>;
+
+  /** Removes the event and everything about it (tokens, code, plans, ratings). */
+  deleteEvent(eventId: string): Promise<void>;
+
+  /** True when the store can serve requests. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
