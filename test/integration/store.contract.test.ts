@@ -1,0 +1,160 @@
+// One contract, every Store: the memory store and Redis must behave alike.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventRecord, Participant, RoundState, SeatingPlan } from '../../shared/domain';
+import { lobbyState } from '../../shared/roundEngine';
+import { STORE_KINDS, openTestStore } from '../support/server';
+
+const event = (id: string, code: string): EventRecord => ({
+  id,
+  code,
+  name: 'Contract night',
+  rounds: 3,
+  roundSeconds: 60,
+  changeoverSeconds: 10,
+  seatsPerTable: 2,
+  topics: [],
+  organizerKeyHash: 'ab'.repeat(32),
+  seed: 7,
+  createdAt: 1,
+});
+const person = (id: string, role: Participant['role']): Participant => ({ id, name: id, role, topics: ['x'], joinedAt: 1, joinedRound: 0 });
+const running = (version: number, phaseEndsAt: number): RoundState => ({ status: 'running', phase: 'talk', round: 1, phaseEndsAt, remainingMs: null, version });
+
+describe.each(STORE_KINDS)('%s store', (kind) => {
+  let store: Awaited<ReturnType<typeof openTestStore>>;
+  afterEach(async () => {
+    await store.flush();
+    await store.close();
+  });
+  const open = async () => (store = await openTestStore(kind));
+
+  it('creates an event once per join code and finds it by code', async () => {
+    await open();
+    expect(await store.createEvent(event('e1', 'ABC234'), lobbyState())).toBe(true);
+    expect(await store.createEvent(event('e2', 'ABC234'), lobbyState())).toBe(false);
+    expect(await store.eventIdByCode('ABC234')).toBe('e1');
+    expect(await store.getEvent('e2')).toBeNull();
+    expect((await store.getEvent('e1'))?.name).toBe('Contract night');
+    expect(await store.getState('e1')).toEqual(lobbyState());
+  });
+
+  it('commits a state change exactly once: a stale or duplicate version changes nothing', async () => {
+    await open();
+    await store.createEvent(event('e1', 'CAS234'), lobbyState());
+    const plan: SeatingPlan = { round: 1, tables: [{ table: 1, mentorId: 'm', menteeIds: ['a'] }], byes: [] };
+    const attempts = await Promise.all([1, 2, 3, 4].map(() => store.commit('e1', 1, running(2, 5000), [plan])));
+    expect(attempts.filter(Boolean)).toHaveLength(1);
+    expect(await store.commit('e1', 1, running(2, 9999))).toBe(false);
+    expect(await store.getState('e1')).toEqual(running(2, 5000));
+    expect(await store.getPlan('e1', 1)).toEqual(plan);
+    expect(await store.commit('missing', 1, running(2, 1))).toBe(false);
+  });
+
+  it('lists events whose phase is due, and forgets them once paused or ended', async () => {
+    await open();
+    await store.createEvent(event('e1', 'DUE234'), lobbyState());
+    expect(await store.dueEvents(10_000)).not.toContain('e1');
+    await store.commit('e1', 1, running(2, 5000));
+    expect(await store.dueEvents(4999)).not.toContain('e1');
+    expect(await store.dueEvents(5000)).toContain('e1');
+    await store.commit('e1', 2, { ...running(3, 0), status: 'paused', phaseEndsAt: null, remainingMs: 100 });
+    expect(await store.dueEvents(10_000)).not.toContain('e1');
+  });
+
+  it('adds people all at once, numbers mentor tables, and finds them by token', async () => {
+    await open();
+    await store.createEvent(event('e1', 'PPL234'), lobbyState());
+    const first = await store.addParticipants('e1', [person('m1', 'mentor'), person('a', 'mentee')], ['h1', 'h2']);
+    const second = await store.addParticipants('e1', [person('m2', 'mentor')], ['h3']);
+    expect(first.map((p) => p.table)).toEqual([1, undefined]);
+    expect(second[0]?.table).toBe(2);
+    expect((await store.listParticipants('e1')).map((p) => p.id).sort()).toEqual(['a', 'm1', 'm2']);
+    expect(await store.ownerOfToken('h2')).toEqual({ eventId: 'e1', participantId: 'a' });
+    expect(await store.ownerOfToken('nope')).toBeNull();
+    expect((await store.getParticipant('e1', 'm2'))?.table).toBe(2);
+  });
+
+  it('keeps one rating per (round, rater, target): a resend replaces it', async () => {
+    await open();
+    await store.createEvent(event('e1', 'RAT234'), lobbyState());
+    await store.saveRating('e1', { round: 1, raterId: 'm', targetId: 'a', score: 3, tags: [], at: 1 });
+    await store.saveRating('e1', { round: 1, raterId: 'm', targetId: 'a', score: 5, tags: ['prepared'], note: 'great', at: 2 });
+    await store.saveRating('e1', { round: 2, raterId: 'm', targetId: 'a', score: 4, tags: [], at: 3 });
+    const ratings = (await store.listRatings('e1')).sort((x, y) => x.round - y.round);
+    expect(ratings).toEqual([
+      { round: 1, raterId: 'm', targetId: 'a', score: 5, tags: ['prepared'], note: 'great', at: 2 },
+      { round: 2, raterId: 'm', targetId: 'a', score: 4, tags: [], at: 3 },
+    ]);
+  });
+
+  it('lists plans in round order', async () => {
+    await open();
+    await store.createEvent(event('e1', 'PLN234'), lobbyState());
+    const plan = (round: number): SeatingPlan => ({ round, tables: [], byes: [] });
+    await store.commit('e1', 1, running(2, 1), [plan(2), plan(1)]);
+    expect((await store.listPlans('e1')).map((p) => p.round)).toEqual([1, 2]);
+  });
+
+  it('deletes an event with its code, tokens, plans and ratings', async () => {
+    await open();
+    await store.createEvent(event('e1', 'DEL234'), lobbyState());
+    await store.addParticipants('e1', [person('a', 'mentee')], ['tok']);
+    await store.commit('e1', 1, running(2, 1), [{ round: 1, tables: [], byes: [] }]);
+    await store.saveRating('e1', { round: 1, raterId: 'a', targetId: 'm', score: 2, tags: [], at: 1 });
+    await store.deleteEvent('e1');
+    expect(await store.getEvent('e1')).toBeNull();
+    expect(await store.getState('e1')).toBeNull();
+    expect(await store.eventIdByCode('DEL234')).toBeNull();
+    expect(await store.ownerOfToken('tok')).toBeNull();
+    expect(await store.listPlans('e1')).toEqual([]);
+    expect(await store.listRatings('e1')).toEqual([]);
+    expect(await store.dueEvents(Number.MAX_SAFE_INTEGER)).not.toContain('e1');
+    expect(await store.createEvent(event('e9', 'DEL234'), lobbyState())).toBe(true);
+  });
+
+  it('answers ping while reachable', async () => {
+    await open();
+    expect(await store.ping()).toBe(true);
+  });
+});
+
+describe('retention', () => {
+  it('memory store forgets an ended event after the retention period', async () => {
+    const { MemoryStore } = await import('../../server/store/MemoryStore');
+    const store = new MemoryStore(0.05);
+    await store.createEvent(event('e1', 'RET234'), lobbyState());
+    await store.commit('e1', 1, { ...lobbyState(), status: 'ended', phase: 'ended', version: 2 });
+    expect(await store.getEvent('e1')).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await store.getEvent('e1')).toBeNull();
+    expect(await store.eventIdByCode('RET234')).toBeNull();
+  });
+
+  it('Redis store sets every key of an ended event to expire', async () => {
+    const { inject } = await import('vitest');
+    const { createClient } = await import('redis');
+    const { RedisStore } = await import('../../server/store/RedisStore');
+    const prefix = `tablehop-test:ret${Date.now()}:`;
+    const store = await RedisStore.connect({ url: inject('redisUrl'), prefix, retentionSeconds: 1234 });
+    const raw = createClient({ url: inject('redisUrl') });
+    await raw.connect();
+    try {
+      await store.createEvent(event('e1', 'EXP234'), lobbyState());
+      await store.addParticipants('e1', [person('a', 'mentee')], ['tok']);
+      await store.commit('e1', 1, { ...lobbyState(), status: 'ended', phase: 'ended', version: 2 });
+      const keys: string[] = [];
+      for await (const batch of raw.scanIterator({ MATCH: `${prefix}*` })) keys.push(...batch);
+      expect(keys.length).toBeGreaterThanOrEqual(5);
+      expect(keys.every((k) => k.startsWith(prefix))).toBe(true);
+      for (const key of keys.filter((k) => !k.endsWith(':due'))) {
+        const ttl = await raw.ttl(key);
+        expect(ttl, key).toBeGreaterThan(1200);
+        expect(ttl, key).toBeLessThanOrEqual(1234);
+      }
+    } finally {
+      await store.flushPrefix();
+      await store.close();
+      await raw.quit();
+    }
+  });
+});
