@@ -60,20 +60,15 @@ export async function buildApp({ config, store }: AppOptions): Promise<FastifyIn
   await app.register(peopleRoutes);
   await app.register(ratingRoutes);
 
-  if (existsSync(join(CLIENT_DIST, 'index.html'))) {
-    await app.register(fastifyStatic, { root: CLIENT_DIST, wildcard: false });
-    // The client routes (/j/CODE, /control/…) are the single page's: answer them with index.html.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io')) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` });
-    });
-  } else {
-    app.get('/', async (_request, reply) =>
-      reply.type('text/plain').send('Tablehop is running, but the web client is not built yet: run "npm run build", then reload.'),
-    );
-  }
+  const clientBuilt = existsSync(join(CLIENT_DIST, 'index.html'));
+  if (clientBuilt) await app.register(fastifyStatic, { root: CLIENT_DIST, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const page = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io');
+    // The client's routes (/j/CODE, /control/…) belong to the single page: answer them with index.html.
+    if (page && clientBuilt) return reply.type('text/html').sendFile('index.html');
+    if (page) return reply.type('text/plain').send('Tablehop is running, but the web client is not built yet: run "npm run build", then reload.');
+    return reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` });
+  });
 
   const realtime = new Realtime(app.server, events, app.log);
   app.decorate('realtime', realtime);

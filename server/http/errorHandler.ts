@@ -24,5 +24,4 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ message: 'Something went wrong on the server; try again in a moment.' });
   });
-  app.setNotFoundHandler({}, (request, reply) => reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` }));
 }
