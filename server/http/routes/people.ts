@@ -12,6 +12,8 @@ const EventParams = z.object({ id: z.string().min(1).max(64) });
 export async function peopleRoutes(app: FastifyInstance): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const events = app.events;
+  // A roster can be posted straight from a spreadsheet export.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   api.post('/api/join', { schema: { body: JoinSchema, tags: ['people'], summary: 'Join with the event code' } }, async (request, reply) => {
     return reply.status(201).send(await events.join(request.body));
