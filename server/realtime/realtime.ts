@@ -5,7 +5,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server, type Socket } from 'socket.io';
-import type { ControlView } from '../../shared/domain';
+import type { ControlView, PublicEventState } from '../../shared/domain';
 import {
   ClientEvents,
   PROTOCOL_VERSION,
@@ -36,6 +36,18 @@ const eventRoom = (eventId: string) => `e:${eventId}`;
 const screenRoom = (eventId: string) => `screen:${eventId}`;
 const controlRoom = (eventId: string) => `control:${eventId}`;
 const personRoom = (participantId: string) => `p:${participantId}`;
+
+/**
+ * Socket.IO passes the ack as the last argument, and as the first when a client sent no
+ * payload. A message without an ack is still acted on (a rating sent fire-and-forget
+ * must not be lost); its answer just goes nowhere.
+ */
+function payloadAndAck<Reply>(args: unknown[]): [payload: any, ack: (reply: Reply) => void] {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (reply: Reply) => void) : () => {};
+  const payload = typeof args[0] === 'function' ? undefined : args[0];
+  return [payload, ack];
+}
 
 function failure(error: unknown): Ack<never> {
   if (error instanceof HttpError) return { ok: false, status: error.status, message: error.message };
@@ -106,14 +118,14 @@ export class Realtime implements EventNotifier {
       }
     }
 
-    socket.on(ClientEvents.clockPing, (payload, ack) => {
-      if (typeof ack !== 'function') return;
+    socket.on(ClientEvents.clockPing, (...args: unknown[]) => {
+      const [payload, ack] = payloadAndAck<{ clientSentAt: number; serverNow: number }>(args);
       const clientSentAt = typeof payload?.clientSentAt === 'number' ? payload.clientSentAt : 0;
       ack({ clientSentAt, serverNow: Date.now() });
     });
 
-    socket.on(ClientEvents.ratingSubmit, (payload, ack) => {
-      if (typeof ack !== 'function') return;
+    socket.on(ClientEvents.ratingSubmit, (...args: unknown[]) => {
+      const [payload, ack] = payloadAndAck<Ack<{ round: number; targetId: string }>>(args);
       if (audience !== 'participant' || !participantId) return ack({ ok: false, status: 403, message: 'Only participants rate exchanges.' });
       const parsed = RatingSchema.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, status: 400, message: describeIssues(parsed.error) });
@@ -127,8 +139,8 @@ export class Realtime implements EventNotifier {
         .catch((error: unknown) => ack(failure(error)));
     });
 
-    socket.on(ClientEvents.organizerAction, (payload, ack) => {
-      if (typeof ack !== 'function') return;
+    socket.on(ClientEvents.organizerAction, (...args: unknown[]) => {
+      const [payload, ack] = payloadAndAck<Ack<PublicEventState>>(args);
       if (audience !== 'control') return ack({ ok: false, status: 403, message: 'Only the organizer can steer the event.' });
       const parsed = OrganizerActionSchema.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, status: 400, message: describeIssues(parsed.error) });

@@ -14,7 +14,7 @@ describe.each(STORE_KINDS)('late arrivals on the %s store', (kind) => {
     const http = api(server.url);
     const event = (await http.post('/api/events', { name: 'Late night', rounds: 3, roundSeconds: 600, changeoverSeconds: 300, seatsPerTable: 1 })).body;
     const join = async (name: string, role: 'mentor' | 'mentee') => (await http.post('/api/join', { code: event.code, name, role })).body as { participantId: string; token: string };
-    const people = [];
+    const people: { participantId: string; token: string }[] = [];
     for (let i = 0; i < mentors; i++) people.push(await join(`Mentor ${i}`, 'mentor'));
     for (let i = 0; i < mentees; i++) people.push(await join(`Mentee ${i}`, 'mentee'));
     const act = (action: string) => http.post<PublicEventState>(`/api/events/${event.id}/actions`, { action }, event.organizerKey);
