@@ -61,7 +61,7 @@ export async function buildApp({ config, store }: AppOptions): Promise<FastifyIn
   await app.register(ratingRoutes);
 
   const clientBuilt = existsSync(join(CLIENT_DIST, 'index.html'));
-  if (clientBuilt) await app.register(fastifyStatic, { root: CLIENT_DIST, wildcard: false });
+  if (clientBuilt) await app.register(fastifyStatic, { root: CLIENT_DIST });
   app.setNotFoundHandler((request, reply) => {
     const page = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io');
     // The client's routes (/j/CODE, /control/…) belong to the single page: answer them with index.html.

@@ -352,7 +352,7 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
     await refused({ round: 2, targetId: partner.id, score: 3 }, 409, /Round 2 has not taken place yet/);
 
     // An ack with no payload at all still gets an answer.
-    expect(await mentorPhone.socket.timeout(5000).emitWithAck('rating:submit' as never)).toMatchObject({ ok: false, status: 400 });
+    expect(await mentorPhone.raw.timeout(5000).emitWithAck('rating:submit')).toMatchObject({ ok: false, status: 400 });
 
     // No ack callback at all: bad ones change nothing and break nothing.
     mentorPhone.raw.emit('rating:submit', { round: 1, targetId: partner.id, score: 9 });

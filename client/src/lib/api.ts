@@ -1,0 +1,77 @@
+// The HTTP half of the contract (ARCHITECTURE.md "HTTP API"). Errors come back as a
+// sentence from the server's JSON `message`, or one of ours when the network fails.
+import type { CreatedEvent, JoinResult, MeView, Role } from '../../../shared/domain';
+import type { CreateEventInput, JoinInput } from '../../../shared/schemas';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ImportedParticipant {
+  id: string;
+  name: string;
+  role: Role;
+  token: string;
+  joinUrl: string;
+}
+
+async function request(path: string, init: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'Could not reach the server — check your connection and try again.');
+  }
+  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+  return response;
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body: unknown = await response.json();
+    if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message;
+  } catch {
+    // Not JSON: fall through to a generic sentence.
+  }
+  return `The server answered ${response.status} ${response.statusText}`.trim() + '.';
+}
+
+const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+const bearer = (secret: string) => ({ Authorization: `Bearer ${secret}` });
+
+export async function createEvent(input: CreateEventInput): Promise<CreatedEvent> {
+  return (await request('/api/events', json(input))).json();
+}
+
+export async function joinEvent(input: JoinInput): Promise<JoinResult> {
+  return (await request('/api/join', json(input))).json();
+}
+
+/** Rejects with status 401 when the token is unknown (the event was deleted, say). */
+export async function fetchMe(token: string): Promise<MeView> {
+  return (await request('/api/me', { headers: bearer(token) })).json();
+}
+
+export async function importParticipantsCsv(eventId: string, organizerKey: string, csv: string): Promise<ImportedParticipant[]> {
+  const response = await request(`/api/events/${encodeURIComponent(eventId)}/participants`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/csv', ...bearer(organizerKey) },
+    body: csv,
+  });
+  const body = (await response.json()) as { participants: ImportedParticipant[] };
+  return body.participants;
+}
+
+export async function fetchExportCsv(eventId: string, organizerKey: string): Promise<Blob> {
+  return (await request(`/api/events/${encodeURIComponent(eventId)}/export.csv`, { headers: bearer(organizerKey) })).blob();
+}

@@ -1,0 +1,41 @@
+// What a browser remembers between visits: a participant's token per event code and
+// the organizer's key per event. localStorage can be missing or full (private mode).
+
+const tokenKey = (code: string) => `tablehop:token:${code.toUpperCase()}`;
+const organizerKey = (eventId: string) => `tablehop:organizer:${eventId}`;
+
+function read(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Not remembered: a reload will ask again, which is the best we can do.
+  }
+}
+
+export const savedToken = (code: string) => read(tokenKey(code));
+export const saveToken = (code: string, token: string) => write(tokenKey(code), token);
+export const forgetToken = (code: string) => write(tokenKey(code), null);
+
+export const savedOrganizerKey = (eventId: string) => read(organizerKey(eventId));
+export const saveOrganizerKey = (eventId: string, key: string) => write(organizerKey(eventId), key);
+
+/** Reads `name` from the URL fragment (`#key=…`, `#t=…`). */
+export function fragmentParam(name: string): string | null {
+  const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
+  const value = new URLSearchParams(hash).get(name);
+  return value && value.trim() ? value.trim() : null;
+}
+
+/** Removes secrets from the address bar and history once they are stored. */
+export function stripFragment(): void {
+  history.replaceState(history.state, '', location.pathname + location.search);
+}
