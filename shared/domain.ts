@@ -93,6 +93,9 @@ export interface PersonRef {
 export interface SeatPerson extends PersonRef {
   role: Role;
   topics: string[];
+  /** The topics this person and the viewer both care about ("You both care about: …"). */
+  sharedTopics: string[];
+  /** A mentee's goal: shown to their mentor only, never to table mates. */
   goal?: string;
 }
 

@@ -1,13 +1,18 @@
 // Reading a seating plan from one person's point of view, and as the projector shows it.
 import type { Participant, PublicTable, Seat, SeatPerson, SeatingPlan, TablePlan } from './domain';
 
-const asSeatPerson = (p: Participant): SeatPerson => ({
-  id: p.id,
-  name: p.name,
-  role: p.role,
-  topics: p.topics,
-  ...(p.goal ? { goal: p.goal } : {}),
-});
+/** `p` as `viewer` sees them: a goal only reaches the mentor at that mentee's table. */
+function asSeatPerson(p: Participant, viewer: Participant | undefined, viewerIsMentor: boolean): SeatPerson {
+  const mine = new Set(viewer?.topics ?? []);
+  return {
+    id: p.id,
+    name: p.name,
+    role: p.role,
+    topics: p.topics,
+    sharedTopics: p.topics.filter((t) => mine.has(t)),
+    ...(p.goal && viewerIsMentor ? { goal: p.goal } : {}),
+  };
+}
 
 /** The table a person sits at in this plan, or undefined for a bye / not seated. */
 export function tableOf(plan: SeatingPlan, personId: string): TablePlan | undefined {
@@ -23,9 +28,10 @@ export function seatOf(plan: SeatingPlan | null | undefined, personId: string, p
   const table = tableOf(plan, personId);
   if (!table) return null;
   const others = [table.mentorId, ...table.menteeIds].filter((id) => id !== personId);
+  const viewer = people.get(personId);
   const withPeople = others.flatMap((id) => {
     const p = people.get(id);
-    return p ? [asSeatPerson(p)] : [];
+    return p ? [asSeatPerson(p, viewer, table.mentorId === personId)] : [];
   });
   // A mentor with nobody at the table this round has no exchange to show.
   if (table.mentorId === personId && table.menteeIds.length === 0) return null;

@@ -34,8 +34,9 @@ describe('seats', () => {
       round: 2,
       table: 1,
       with: [
-        { id: 'M1', name: 'Name M1', role: 'mentor', topics: ['design'] },
-        { id: 'b', name: 'Name b', role: 'mentee', topics: [] },
+        { id: 'M1', name: 'Name M1', role: 'mentor', topics: ['design'], sharedTopics: ['design'] },
+        // A table mate's goal is theirs and their mentor's business only.
+        { id: 'b', name: 'Name b', role: 'mentee', topics: [], sharedTopics: [] },
       ],
     });
   });
