@@ -45,6 +45,8 @@ export interface Participant {
   joinedAt: number;
   /** The round in progress when they joined (0 = lobby). */
   joinedRound: number;
+  /** Marked absent (by the organizer, or "I have to leave"): left out of the next plans. */
+  absent?: boolean;
 }
 
 /** The live clock of one event. Time is data: deadlines are absolute server epoch ms. */
@@ -179,6 +181,8 @@ export interface RosterEntry {
   topics: string[];
   goal?: string;
   table?: number;
+  /** False once marked absent: they are left out of the next rounds. */
+  present: boolean;
   /** Whether this person has a phone connected right now. */
   online: boolean;
 }

@@ -99,6 +99,10 @@ export const RatingSchema = z.object({
 });
 export type RatingInput = z.infer<typeof RatingSchema>;
 
+export const PresenceSchema = z.object({
+  present: z.boolean({ error: 'present must be true (here) or false (absent)' }),
+});
+
 export const ClockPingSchema = z.object({ clientSentAt: z.number() });
 
 /** One sentence a person can act on, from the first problem zod found. */

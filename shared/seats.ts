@@ -52,3 +52,18 @@ export function satTogether(plan: SeatingPlan, raterId: string, targetId: string
       (t.mentorId === raterId && t.menteeIds.includes(targetId)) || (t.mentorId === targetId && t.menteeIds.includes(raterId)),
   );
 }
+
+/** Everyone whose seat differs between two versions of one round's plan: their table, or whom a mentor meets. */
+export function peopleWhoseSeatChanged(before: SeatingPlan, after: SeatingPlan): string[] {
+  const seats = (plan: SeatingPlan) => {
+    const seat = new Map<string, string>();
+    for (const t of plan.tables) {
+      seat.set(t.mentorId, `${t.table}:${[...t.menteeIds].sort().join(',')}`);
+      for (const id of t.menteeIds) seat.set(id, String(t.table));
+    }
+    return seat;
+  };
+  const a = seats(before);
+  const b = seats(after);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((id) => a.get(id) !== b.get(id)).sort();
+}

@@ -16,6 +16,7 @@ export async function controlView(service: EventService, eventId: string, isOnli
       topics: p.topics,
       ...(p.goal ? { goal: p.goal } : {}),
       ...(p.table !== undefined ? { table: p.table } : {}),
+      present: !p.absent,
       online: isOnline(p.id),
     }));
   return {

@@ -15,9 +15,9 @@ import type {
 } from '../../shared/domain';
 import { advanceDue, applyAction, lobbyState, remainingMsAt, roundNeedingPlan } from '../../shared/roundEngine';
 import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
-import { publicTables, satTogether, seatOf, tableOf } from '../../shared/seats';
+import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
 import { historyBefore } from '../../shared/matching/history';
-import { seatLateMentee, seatLateMentor } from '../../shared/matching/lateArrivals';
+import { reviseShownPlan } from '../../shared/matching/lateArrivals';
 import { planRound } from '../../shared/matching/planRound';
 import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
@@ -167,40 +167,57 @@ export class EventService {
       joinedRound: state.round,
     }));
     const saved = await this.store.addParticipants(event.id, fresh, tokens.map(sha256));
-    await this.seatLateArrivals(event, saved);
+    await this.reviseShownPlan(event);
     this.notifier.rosterChanged(event.id);
     return saved.map((participant, i) => ({ participant, token: tokens[i] ?? '' }));
   }
 
-  private async seatLateArrivals(event: EventRecord, arrivals: Participant[]): Promise<void> {
+  /** Marks someone absent (left out of the next rounds) or present again. */
+  async setPresence(eventId: string, participantId: string, present: boolean): Promise<Participant> {
+    const event = await this.requireEvent(eventId);
+    const participant = await this.store.getParticipant(eventId, participantId);
+    if (!participant) throw notFound('There is nobody with that id in this event.');
+    const updated: Participant = { ...participant };
+    if (present) delete updated.absent;
+    else updated.absent = true;
+    if (!(await this.store.updateParticipant(eventId, updated))) throw notFound('There is nobody with that id in this event.');
+    await this.reviseShownPlan(event);
+    this.notifier.rosterChanged(eventId);
+    return updated;
+  }
+
+  /**
+   * During a changeover the next plan is already on people's phones. When who is here
+   * changes, only the people who must move get a new seat; everyone else keeps theirs.
+   */
+  private async reviseShownPlan(event: EventRecord): Promise<void> {
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const state = await this.store.getState(event.id);
       if (!state || state.phase !== 'changeover' || state.round >= event.rounds) return;
-      const plan = await this.store.getPlan(event.id, state.round + 1);
-      if (!plan) return;
-      const waiting = arrivals.filter((p) => !tableOf(plan, p.id) && !plan.byes.includes(p.id));
-      if (waiting.length === 0) return;
-      const people = new Map((await this.store.listParticipants(event.id)).map((p) => [p.id, p]));
-      const sessions = historyBefore(await this.store.listPlans(event.id), state.round + 1).sessions;
-      let repaired = plan;
-      for (const person of waiting) {
-        if (person.role === 'mentor' && person.table !== undefined) {
-          const byes = repaired.byes.flatMap((id) => {
-            const p = people.get(id);
-            return p ? [{ id, topics: p.topics, sessions: sessions.get(id) ?? 0 }] : [];
-          });
-          repaired = seatLateMentor(repaired, { id: person.id, topics: person.topics, table: person.table }, byes, event.seatsPerTable);
-        } else if (person.role === 'mentee') {
-          repaired = seatLateMentee(repaired, person, people, event.seatsPerTable);
-        }
-      }
-      const next = { ...state, version: state.version + 1 };
-      if (await this.store.commit(event.id, state.version, next, [repaired])) {
-        const moved = [...new Set([...waiting.map((p) => p.id), ...plan.byes.filter((id) => !repaired.byes.includes(id))])];
-        this.notifier.seatsChanged(event.id, moved);
+      const [shown, participants, plans] = await Promise.all([
+        this.store.getPlan(event.id, state.round + 1),
+        this.store.listParticipants(event.id),
+        this.store.listPlans(event.id),
+      ]);
+      if (!shown) return;
+      const history = historyBefore(plans, state.round + 1);
+      const { mentors, mentees } = this.presentFor(participants, history.sessions);
+      const revised = reviseShownPlan(shown, mentors, mentees, event.seatsPerTable, history.met);
+      if (JSON.stringify(revised) === JSON.stringify(shown)) return;
+      if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
+        this.notifier.seatsChanged(event.id, peopleWhoseSeatChanged(shown, revised));
         return;
       }
     }
+  }
+
+  /** Who the planner seats: everyone not marked absent. */
+  private presentFor(participants: Participant[], sessions: ReadonlyMap<string, number>) {
+    const here = participants.filter((p) => !p.absent);
+    return {
+      mentors: here.flatMap((p) => (p.role === 'mentor' && p.table !== undefined ? [{ id: p.id, table: p.table, topics: p.topics }] : [])),
+      mentees: here.filter((p) => p.role === 'mentee').map((p) => ({ id: p.id, topics: p.topics, sessions: sessions.get(p.id) ?? 0 })),
+    };
   }
 
   // ---- the clock ----------------------------------------------------------------
@@ -251,10 +268,7 @@ export class EventService {
     return planRound({
       round,
       seatsPerTable: event.seatsPerTable,
-      mentors: participants.flatMap((p) => (p.role === 'mentor' && p.table !== undefined ? [{ id: p.id, table: p.table, topics: p.topics }] : [])),
-      mentees: participants
-        .filter((p) => p.role === 'mentee')
-        .map((p) => ({ id: p.id, topics: p.topics, sessions: history.sessions.get(p.id) ?? 0 })),
+      ...this.presentFor(participants, history.sessions),
       met: history.met,
       coSeated: history.coSeated,
       seed: event.seed,

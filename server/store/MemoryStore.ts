@@ -124,6 +124,13 @@ export class MemoryStore implements Store {
     return p ? structuredClone(p) : null;
   }
 
+  async updateParticipant(eventId: string, participant: Participant): Promise<boolean> {
+    const data = this.data(eventId);
+    if (!data?.participants.has(participant.id)) return false;
+    data.participants.set(participant.id, structuredClone(participant));
+    return true;
+  }
+
   async ownerOfToken(tokenHash: string): Promise<TokenOwner | null> {
     const owner = this.tokens.get(tokenHash);
     return owner && this.data(owner.eventId) ? { ...owner } : null;

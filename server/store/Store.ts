@@ -34,6 +34,8 @@ export interface Store {
   addParticipants(eventId: string, participants: Participant[], tokenHashes: string[]): Promise<Participant[]>;
   listParticipants(eventId: string): Promise<Participant[]>;
   getParticipant(eventId: string, participantId: string): Promise<Participant | null>;
+  /** Replaces a participant who already exists (their token and table stay). False if there is no such person. */
+  updateParticipant(eventId: string, participant: Participant): Promise<boolean>;
   ownerOfToken(tokenHash: string): Promise<TokenOwner | null>;
 
   /** Insert or replace the rating for (round, rater, target): sending again updates, never duplicates. */

@@ -1,5 +1,5 @@
-// People who arrive after the next round's plan was shown get a seat without moving
-// anybody else; people who arrive during a talk wait for the next round.
+// People who arrive, leave or are marked absent after the next round's plan was shown:
+// only those who must move get a new seat; people arriving during a talk wait.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MeView, PublicEventState } from '../../shared/domain';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
@@ -17,13 +17,15 @@ describe.each(STORE_KINDS)('late arrivals on the %s store', (kind) => {
     const people: { participantId: string; token: string }[] = [];
     for (let i = 0; i < mentors; i++) people.push(await join(`Mentor ${i}`, 'mentor'));
     for (let i = 0; i < mentees; i++) people.push(await join(`Mentee ${i}`, 'mentee'));
+    const presence = (participantId: string, present: boolean, key = event.organizerKey) =>
+      http.post(`/api/events/${event.id}/participants/${participantId}/presence`, { present }, key);
     const act = (action: string) => http.post<PublicEventState>(`/api/events/${event.id}/actions`, { action }, event.organizerKey);
     const nextSeats = async () => {
       const seats = new Map<string, number | null>();
       for (const p of people) seats.set(p.participantId, (await http.get<MeView>('/api/me', p.token)).body.nextSeat?.table ?? null);
       return seats;
     };
-    return { http, event, join, people, act, nextSeats };
+    return { http, event, join, people, act, nextSeats, presence };
   }
 
   it('a mentee arriving in a changeover takes a free seat in the plan already shown', async () => {
@@ -69,5 +71,49 @@ describe.each(STORE_KINDS)('late arrivals on the %s store', (kind) => {
     expect(changeover.nextSeat?.round).toBe(2);
     await act('skip');
     expect((await http.get<MeView>('/api/me', late.token)).body.seat?.round).toBe(2);
+  });
+
+  it('a mentor marked absent in a changeover: their mentees move, nobody else does', async () => {
+    const { http, act, nextSeats, people, presence } = await setUp(3, 3);
+    await act('start');
+    const changeover = (await act('skip')).body;
+    expect(changeover.phase).toBe('changeover');
+    const before = await nextSeats();
+    const leaving = people[0]!; // the first mentor, table 1
+    const theirs = people.filter((p) => before.get(p.participantId) === 1 && p !== leaving).map((p) => p.participantId);
+    expect(theirs).toHaveLength(1);
+    const reply = await presence(leaving.participantId, false);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ id: leaving.participantId, present: false });
+    const after = await nextSeats();
+    expect(after.get(leaving.participantId)).toBeNull();
+    for (const [id, table] of before) if (table !== null && table !== 1) expect(after.get(id), id).toBe(table);
+    const talk = (await act('skip')).body;
+    expect(talk.tables.map((t) => t.table)).not.toContain(1);
+    const control = await http.get<MeView>('/api/me', leaving.token);
+    expect(control.body.seat).toBeNull();
+  });
+
+  it('someone marked absent in the lobby is not seated, and is again once back', async () => {
+    const { http, act, people, presence } = await setUp(1, 2);
+    const [, first, second] = people;
+    await presence(first!.participantId, false);
+    const round1 = (await act('start')).body;
+    expect(round1.tables[0]!.mentees.map((m) => m.id)).toEqual([second!.participantId]);
+    await presence(first!.participantId, true);
+    await act('skip');
+    expect((await http.get<MeView>('/api/me', first!.token)).body.nextSeat?.table).toBe(1);
+  });
+
+  it('refuses presence changes without the organizer key or for unknown people', async () => {
+    const { people, presence } = await setUp(1, 1);
+    const someone = people[1]!;
+    expect((await presence(someone.participantId, false, '')).status).toBe(401);
+    expect((await presence(someone.participantId, false, 'wrong')).status).toBe(403);
+    expect((await presence(someone.participantId, false, someone.token)).status).toBe(403);
+    expect((await presence('nobody', false)).status).toBe(404);
+    const bad = await server.app.inject({ method: 'POST', url: `/api/events/x/participants/y/presence`, payload: { present: 'no' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/present must be true/);
   });
 });

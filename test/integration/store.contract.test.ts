@@ -74,6 +74,17 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect((await store.getParticipant('e1', 'm2'))?.table).toBe(2);
   });
 
+  it('updates an existing participant and refuses to invent one', async () => {
+    await open();
+    await store.createEvent(event('e1', 'UPD234'), lobbyState());
+    const [mentor] = await store.addParticipants('e1', [person('m1', 'mentor')], ['h1']);
+    expect(await store.updateParticipant('e1', { ...mentor!, absent: true })).toBe(true);
+    expect(await store.getParticipant('e1', 'm1')).toMatchObject({ absent: true, table: 1 });
+    expect(await store.ownerOfToken('h1')).toEqual({ eventId: 'e1', participantId: 'm1' });
+    expect(await store.updateParticipant('e1', person('ghost', 'mentee'))).toBe(false);
+    expect(await store.getParticipant('e1', 'ghost')).toBeNull();
+  });
+
   it('keeps one rating per (round, rater, target): a resend replaces it', async () => {
     await open();
     await store.createEvent(event('e1', 'RAT234'), lobbyState());

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant, SeatingPlan } from '../../shared/domain';
 import { historyBefore } from '../../shared/matching/history';
-import { seatLateMentee, seatLateMentor } from '../../shared/matching/lateArrivals';
+import { reviseShownPlan, seatLateMentee, seatLateMentor } from '../../shared/matching/lateArrivals';
 import { coSeatKey, pairKey } from '../../shared/matching/types';
-import { publicTables, satTogether, seatOf } from '../../shared/seats';
+import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
 
 const person = (id: string, role: Participant['role'], topics: string[] = [], goal?: string): Participant => ({
   id,
@@ -95,5 +95,36 @@ describe('seats', () => {
     ], 1);
     expect(after.tables.at(-1)).toEqual({ table: 3, mentorId: 'M3', menteeIds: ['d'] });
     expect(after.byes).toEqual(['c']);
+  });
+
+  it('revises a shown plan: a departed mentor frees their mentees, who avoid repeats; others stay', () => {
+    const shown: SeatingPlan = {
+      round: 3,
+      tables: [
+        { table: 1, mentorId: 'M1', menteeIds: ['a', 'b'] },
+        { table: 2, mentorId: 'M2', menteeIds: ['c'] },
+        { table: 3, mentorId: 'M3', menteeIds: ['d'] },
+      ],
+      byes: ['e'],
+    };
+    const mentors = [
+      { id: 'M2', table: 2, topics: [] },
+      { id: 'M3', table: 3, topics: ['x'] },
+    ];
+    const mentees = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, topics: id === 'a' ? ['x'] : [], sessions: id === 'e' ? 1 : 2 }));
+    // 'a' already met M3, so a seat there would be a repeat.
+    const revised = reviseShownPlan(shown, mentors, mentees, 2, new Set([pairKey('M3', 'a')]));
+    expect(revised.tables).toEqual([
+      { table: 2, mentorId: 'M2', menteeIds: ['c', 'e'] },
+      { table: 3, mentorId: 'M3', menteeIds: ['d', 'b'] },
+    ]);
+    expect(revised.byes).toEqual(['a']);
+    expect(peopleWhoseSeatChanged(shown, revised)).toEqual(['M1', 'M2', 'M3', 'a', 'b', 'e']);
+  });
+
+  it('fills a free seat from those sitting out and moves nobody who is seated', () => {
+    const mentors = [{ id: 'M1', table: 1, topics: [] }, { id: 'M2', table: 2, topics: [] }];
+    const mentees = ['a', 'b', 'c'].map((id) => ({ id, topics: [], sessions: 1 }));
+    expect(reviseShownPlan(plan, mentors, mentees, 2, new Set())).toEqual({ ...plan, tables: [plan.tables[0], { table: 2, mentorId: 'M2', menteeIds: ['c'] }], byes: [] });
   });
 });

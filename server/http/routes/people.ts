@@ -2,12 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ImportSchema, JoinSchema, describeIssues } from '../../../shared/schemas';
+import { ImportSchema, JoinSchema, PresenceSchema, describeIssues } from '../../../shared/schemas';
 import { badRequest } from '../../errors';
 import { parseRosterCsv } from '../../events/rosterCsv';
 import { bearer } from '../auth';
 
 const EventParams = z.object({ id: z.string().min(1).max(64) });
+const PersonParams = EventParams.extend({ participantId: z.string().min(1).max(64) });
 
 export async function peopleRoutes(app: FastifyInstance): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -46,6 +47,16 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
           joinUrl: events.personalUrl(event.code, participant, token),
         })),
       });
+    },
+  );
+
+  api.post(
+    '/api/events/:id/participants/:participantId/presence',
+    { schema: { params: PersonParams, body: PresenceSchema, tags: ['organizer'], summary: 'Mark someone absent (left out of the next rounds) or present' } },
+    async (request) => {
+      await events.authorizeOrganizer(request.params.id, bearer(request));
+      const person = await events.setPresence(request.params.id, request.params.participantId, request.body.present);
+      return { id: person.id, present: !person.absent };
     },
   );
 
