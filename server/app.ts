@@ -70,7 +70,7 @@ export async function buildApp({ config, store }: AppOptions): Promise<FastifyIn
     return reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` });
   });
 
-  const realtime = new Realtime(app.server, events, app.log);
+  const realtime = await Realtime.attach(app.server, events, app.log, { redisUrl: config.redisUrl });
   app.decorate('realtime', realtime);
   const ticker = new PhaseTicker(events, config.tickMs, app.log);
   app.addHook('onReady', async () => ticker.start());
@@ -78,6 +78,9 @@ export async function buildApp({ config, store }: AppOptions): Promise<FastifyIn
     ticker.stop();
     realtime.close();
   });
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    await realtime.closeAdapter();
+    await store.close();
+  });
   return app;
 }

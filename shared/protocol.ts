@@ -43,7 +43,8 @@ export interface ServerToClientEvents {
   'state:snapshot': (state: PublicEventState) => void;
   'control:snapshot': (view: ControlView) => void;
   'phase:changed': (event: EventSummary) => void;
-  'seat:changed': (seats: { seat: Seat | null; nextSeat: Seat | null }) => void;
+  /** `version` is the event state's version the seats belong to: a phone ignores older ones. */
+  'seat:changed': (seats: { seat: Seat | null; nextSeat: Seat | null; version: number }) => void;
   'headcount:changed': (headcount: Headcount) => void;
 }
 

@@ -1,41 +1,18 @@
 // Socket.IO on the same port as HTTP. Sockets authenticate in the handshake, get a full
-// snapshot on every connect, then small updates: one room broadcast per phase change
-// and each person's own seat to that person only. No per-second ticks: phones count
-// down from `phaseEndsAt` with their own clock offset.
+// snapshot on every connect, then small updates (see fanout.ts). No per-second ticks:
+// phones count down from `phaseEndsAt` with their own clock offset.
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyBaseLogger } from 'fastify';
-import { Server, type Socket } from 'socket.io';
-import type { ControlView, PublicEventState } from '../../shared/domain';
-import {
-  ClientEvents,
-  PROTOCOL_VERSION,
-  ServerEvents,
-  type Ack,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-} from '../../shared/protocol';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import type { PublicEventState } from '../../shared/domain';
+import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack } from '../../shared/protocol';
 import { OrganizerActionSchema, RatingSchema, describeIssues } from '../../shared/schemas';
-import { seatOf } from '../../shared/seats';
 import { HttpError } from '../errors';
-import { controlView } from '../events/controlView';
-import type { EventNotifier, EventService } from '../events/eventService';
-import { KeyedThrottle } from './throttle';
-
-type Audience = 'participant' | 'screen' | 'control';
-
-interface SocketData {
-  eventId: string;
-  audience: Audience;
-  participantId?: string;
-}
-
-type TablehopServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type TablehopSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-const eventRoom = (eventId: string) => `e:${eventId}`;
-const screenRoom = (eventId: string) => `screen:${eventId}`;
-const controlRoom = (eventId: string) => `control:${eventId}`;
-const personRoom = (participantId: string) => `p:${participantId}`;
+import type { EventService } from '../events/eventService';
+import { Fanout } from './fanout';
+import { type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
 
 /**
  * Socket.IO passes the ack as the last argument, and as the first when a client sent no
@@ -51,19 +28,26 @@ function payloadAndAck<Reply>(args: unknown[]): [payload: any, ack: (reply: Repl
 
 function failure(error: unknown): Ack<never> {
   if (error instanceof HttpError) return { ok: false, status: error.status, message: error.message };
-  return { ok: false, status: 500, message: 'Something went wrong on the server; try again in a moment.' };
+  return { ok: false, status: 503, message: 'The server could not do that just now; try again in a moment.' };
 }
 
-export class Realtime implements EventNotifier {
-  readonly io: TablehopServer;
-  /** Phones connected to this instance, per event: participantId → open sockets. */
-  private connected = new Map<string, Map<string, number>>();
-  private throttle = new KeyedThrottle(250);
+type RedisClient = ReturnType<typeof createClient>;
 
-  constructor(
+export interface RealtimeOptions {
+  /** With Redis, instances share rooms through the Socket.IO Redis adapter. */
+  redisUrl?: string | undefined;
+}
+
+export class Realtime {
+  readonly io: TablehopServer;
+  readonly fanout: Fanout;
+  private adapterClients: RedisClient[] = [];
+
+  private constructor(
     httpServer: HttpServer,
     private readonly events: EventService,
     private readonly log: FastifyBaseLogger,
+    clustered: boolean,
   ) {
     this.io = new Server(httpServer, {
       // Websocket only: no long-polling, so a plain round-robin proxy needs no sticky sessions.
@@ -73,14 +57,36 @@ export class Realtime implements EventNotifier {
       pingTimeout: 8_000,
       maxHttpBufferSize: 64 * 1024,
     });
+    this.fanout = new Fanout(this.io, events, log, clustered);
+    events.notifier = this.fanout;
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
-        (error: unknown) => next(new Error(error instanceof HttpError ? error.message : 'Could not connect; try again.')),
+        (error: unknown) => next(new Error(error instanceof HttpError ? error.message : 'Could not connect just now; retrying.')),
       );
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
-    events.notifier = this;
+  }
+
+  static async attach(httpServer: HttpServer, events: EventService, log: FastifyBaseLogger, options: RealtimeOptions = {}): Promise<Realtime> {
+    const realtime = new Realtime(httpServer, events, log, Boolean(options.redisUrl));
+    if (options.redisUrl) await realtime.useRedisAdapter(options.redisUrl);
+    return realtime;
+  }
+
+  private async useRedisAdapter(url: string): Promise<void> {
+    const pub: RedisClient = createClient({
+      url,
+      socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+    });
+    const sub = pub.duplicate();
+    for (const client of [pub, sub]) {
+      // Unhandled, node-redis 'error' events would crash the process while Redis is away.
+      client.on('error', (error: Error) => this.log.warn({ err: error }, 'Redis adapter connection'));
+    }
+    await Promise.all([pub.connect(), sub.connect()]);
+    this.adapterClients = [pub, sub];
+    this.io.adapter(createAdapter(pub, sub, { requestsTimeout: 2000 }));
   }
 
   private async authenticate(socket: TablehopSocket): Promise<void> {
@@ -103,18 +109,19 @@ export class Realtime implements EventNotifier {
 
   private onConnection(socket: TablehopSocket): void {
     const { eventId, audience, participantId } = socket.data;
+    const fanout = this.fanout;
     void socket.join(eventRoom(eventId));
     if (audience === 'participant' && participantId) {
       void socket.join(personRoom(participantId));
-      this.markOnline(eventId, participantId, +1);
-      socket.on('disconnect', () => this.markOnline(eventId, participantId, -1));
-      this.guard(this.sendMe(socket, eventId, participantId));
+      fanout.markOnline(eventId, participantId, +1);
+      socket.on('disconnect', () => fanout.markOnline(eventId, participantId, -1));
+      fanout.guard(this.events.meView(eventId, participantId).then((view) => socket.emit(ServerEvents.meSnapshot, view)));
     } else {
       void socket.join(screenRoom(eventId));
-      this.guard(this.events.publicState(eventId).then((state) => socket.emit(ServerEvents.stateSnapshot, state)));
+      fanout.guard(this.events.publicState(eventId).then((state) => socket.emit(ServerEvents.stateSnapshot, state)));
       if (audience === 'control') {
         void socket.join(controlRoom(eventId));
-        this.guard(this.control(eventId).then((view) => socket.emit(ServerEvents.controlSnapshot, view)));
+        fanout.guard(fanout.control(eventId).then((view) => socket.emit(ServerEvents.controlSnapshot, view)));
       }
     }
 
@@ -129,8 +136,8 @@ export class Realtime implements EventNotifier {
       if (audience !== 'participant' || !participantId) return ack({ ok: false, status: 403, message: 'Only participants rate exchanges.' });
       const parsed = RatingSchema.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, status: 400, message: describeIssues(parsed.error) });
-      this.events
-        .store.getParticipant(eventId, participantId)
+      this.events.store
+        .getParticipant(eventId, participantId)
         .then(async (rater) => {
           if (!rater) throw new HttpError(401, 'That sign-in is not known here — join again.');
           await this.events.rate(eventId, rater, parsed.data);
@@ -151,117 +158,18 @@ export class Realtime implements EventNotifier {
     });
   }
 
-  isOnline(eventId: string, participantId: string): boolean {
-    return (this.connected.get(eventId)?.get(participantId) ?? 0) > 0;
-  }
-
-  private markOnline(eventId: string, participantId: string, delta: number): void {
-    const people = this.connected.get(eventId) ?? new Map<string, number>();
-    const count = (people.get(participantId) ?? 0) + delta;
-    if (count > 0) people.set(participantId, count);
-    else people.delete(participantId);
-    if (people.size > 0) this.connected.set(eventId, people);
-    else this.connected.delete(eventId);
-    this.scheduleControl(eventId);
-  }
-
-  private control(eventId: string): Promise<ControlView> {
-    return controlView(this.events, eventId, (id) => this.isOnline(eventId, id));
-  }
-
-  private async sendMe(socket: TablehopSocket, eventId: string, participantId: string): Promise<void> {
-    socket.emit(ServerEvents.meSnapshot, await this.events.meView(eventId, participantId));
-  }
-
-  private guard(work: Promise<unknown>): void {
-    work.catch((error: unknown) => {
-      if (!(error instanceof HttpError)) this.log.error({ err: error }, 'realtime update failed');
-    });
-  }
-
-  private scheduleControl(eventId: string): void {
-    this.throttle.run(`control:${eventId}`, () =>
-      this.guard(this.control(eventId).then((view) => this.io.to(controlRoom(eventId)).emit(ServerEvents.controlSnapshot, view))),
-    );
-  }
-
-  // ---- EventNotifier ---------------------------------------------------------------
-
-  phaseChanged(eventId: string): void {
-    this.guard(this.broadcastPhase(eventId));
-  }
-
-  private async broadcastPhase(eventId: string): Promise<void> {
-    const snapshot = await this.events.load(eventId);
-    const state = this.events.publicStateOf(snapshot);
-    const { tables: _tables, ...summary } = state;
-    this.io.to(eventRoom(eventId)).emit(ServerEvents.phaseChanged, summary);
-    this.io.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
-    // Each instance tells only its own phones their seats, from the committed plan.
-    const current = this.events.currentPlan(snapshot);
-    const next = this.events.nextPlan(snapshot);
-    const local = this.connected.get(eventId);
-    if (local) {
-      const ratings = snapshot.state.phase === 'ended' ? await this.events.store.listRatings(eventId) : [];
-      for (const participantId of local.keys()) {
-        const participant = snapshot.people.get(participantId);
-        if (!participant) continue;
-        if (snapshot.state.phase === 'ended') {
-          // The end screen lists everyone met: send the whole view once.
-          this.io.to(personRoom(participantId)).emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
-        } else {
-          this.io.to(personRoom(participantId)).emit(ServerEvents.seatChanged, {
-            seat: seatOf(current, participantId, snapshot.people),
-            nextSeat: seatOf(next, participantId, snapshot.people),
-          });
-        }
-      }
-    }
-    this.scheduleControl(eventId);
-  }
-
-  rosterChanged(eventId: string): void {
-    this.throttle.run(`roster:${eventId}`, () =>
-      this.guard(
-        this.events.publicState(eventId).then((state) => {
-          this.io.to(eventRoom(eventId)).emit(ServerEvents.headcountChanged, state.headcount);
-          this.io.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
-        }),
-      ),
-    );
-    this.scheduleControl(eventId);
-  }
-
-  ratingsChanged(eventId: string): void {
-    this.scheduleControl(eventId);
-  }
-
-  seatsChanged(eventId: string, participantIds: string[]): void {
-    this.guard(
-      (async () => {
-        const snapshot = await this.events.load(eventId);
-        const ratings = await this.events.store.listRatings(eventId);
-        for (const id of participantIds) {
-          const participant = snapshot.people.get(id);
-          if (participant && this.isOnline(eventId, id)) {
-            this.io.to(personRoom(id)).emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
-          }
-        }
-        this.io.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, this.events.publicStateOf(snapshot));
-      })(),
-    );
-    this.scheduleControl(eventId);
-  }
-
   eventDeleted(eventId: string): void {
-    this.io.in(eventRoom(eventId)).disconnectSockets(true);
-    this.connected.delete(eventId);
+    this.fanout.eventDeleted(eventId);
   }
 
   /** Before the HTTP server closes: drop phones (they reconnect to another instance or after a restart). */
   close(): void {
-    this.throttle.clear();
+    this.fanout.close();
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
+  }
+
+  async closeAdapter(): Promise<void> {
+    await Promise.all(this.adapterClients.map((c) => (c.isOpen ? c.quit().catch(() => {}) : undefined)));
   }
 }

@@ -1,0 +1,186 @@
+// Delivering committed changes. Whichever instance commits a change announces it to
+// every instance (through the Redis adapter when there are several); each instance
+// then reads the committed state once and tells only its own sockets: one room
+// broadcast for the phase, each person's own seat to that person. Thousands of private
+// seat messages never travel through Redis.
+import type { FastifyBaseLogger } from 'fastify';
+import type { ControlView } from '../../shared/domain';
+import { ServerEvents } from '../../shared/protocol';
+import { seatOf } from '../../shared/seats';
+import { HttpError } from '../errors';
+import { controlView } from '../events/controlView';
+import type { EventNotifier, EventService } from '../events/eventService';
+import { type Change, type TablehopServer, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
+import { KeyedThrottle } from './throttle';
+
+export class Fanout implements EventNotifier {
+  /** Phones connected to this instance, per event: participantId → open sockets. */
+  private connected = new Map<string, Map<string, number>>();
+  private throttle = new KeyedThrottle(250);
+
+  constructor(
+    private readonly io: TablehopServer,
+    private readonly events: EventService,
+    private readonly log: FastifyBaseLogger,
+    /** True when several instances share rooms through the Redis adapter. */
+    private readonly clustered: boolean,
+  ) {
+    io.on('change', (change) => this.apply(change));
+    io.on('online', (eventId, reply) => {
+      if (typeof reply === 'function') reply([...(this.connected.get(eventId)?.keys() ?? [])]);
+    });
+  }
+
+  // ---- EventNotifier: called by the instance that committed ----------------------
+
+  phaseChanged(eventId: string): void {
+    this.announce({ kind: 'phase', eventId });
+  }
+
+  rosterChanged(eventId: string): void {
+    this.announce({ kind: 'roster', eventId });
+  }
+
+  ratingsChanged(eventId: string): void {
+    this.announce({ kind: 'ratings', eventId });
+  }
+
+  seatsChanged(eventId: string, participantIds: string[]): void {
+    this.announce({ kind: 'seats', eventId, participantIds });
+  }
+
+  eventDeleted(eventId: string): void {
+    this.announce({ kind: 'deleted', eventId });
+  }
+
+  private announce(change: Change): void {
+    this.apply(change);
+    if (this.clustered) this.io.serverSideEmit('change', change);
+  }
+
+  // ---- on every instance: update this instance's own sockets ---------------------
+
+  private apply(change: Change): void {
+    const { eventId } = change;
+    switch (change.kind) {
+      case 'phase':
+        this.guard(this.deliverPhase(eventId));
+        break;
+      case 'roster':
+        this.throttle.run(`roster:${eventId}`, () => this.guard(this.deliverRoster(eventId)));
+        break;
+      case 'ratings':
+      case 'presence':
+        break;
+      case 'seats':
+        this.guard(this.deliverSeats(eventId, change.participantIds));
+        break;
+      case 'deleted':
+        this.io.local.in(eventRoom(eventId)).disconnectSockets(true);
+        this.connected.delete(eventId);
+        return;
+    }
+    this.scheduleControl(eventId);
+  }
+
+  private hasLocal(room: string): boolean {
+    return (this.io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
+  }
+
+  private async deliverPhase(eventId: string): Promise<void> {
+    const local = this.connected.get(eventId);
+    const screens = this.hasLocal(screenRoom(eventId));
+    if (!local && !screens) return;
+    const snapshot = await this.events.load(eventId);
+    const state = this.events.publicStateOf(snapshot);
+    const { tables: _tables, ...summary } = state;
+    this.io.local.to(eventRoom(eventId)).emit(ServerEvents.phaseChanged, summary);
+    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
+    if (!local) return;
+    const current = this.events.currentPlan(snapshot);
+    const next = this.events.nextPlan(snapshot);
+    const ended = snapshot.state.phase === 'ended';
+    const ratings = ended ? await this.events.store.listRatings(eventId) : [];
+    for (const participantId of local.keys()) {
+      const participant = snapshot.people.get(participantId);
+      if (!participant) continue;
+      const room = this.io.local.to(personRoom(participantId));
+      if (ended) {
+        // The end screen lists everyone met: send the whole view once.
+        room.emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
+      } else {
+        room.emit(ServerEvents.seatChanged, {
+          seat: seatOf(current, participantId, snapshot.people),
+          nextSeat: seatOf(next, participantId, snapshot.people),
+          version: snapshot.state.version,
+        });
+      }
+    }
+  }
+
+  private async deliverRoster(eventId: string): Promise<void> {
+    if (!this.hasLocal(eventRoom(eventId))) return;
+    const state = await this.events.publicState(eventId);
+    this.io.local.to(eventRoom(eventId)).emit(ServerEvents.headcountChanged, state.headcount);
+    this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
+  }
+
+  private async deliverSeats(eventId: string, participantIds: string[]): Promise<void> {
+    const local = participantIds.filter((id) => this.isLocal(eventId, id));
+    const screens = this.hasLocal(screenRoom(eventId));
+    if (local.length === 0 && !screens) return;
+    const snapshot = await this.events.load(eventId);
+    const ratings = local.length ? await this.events.store.listRatings(eventId) : [];
+    for (const id of local) {
+      const participant = snapshot.people.get(id);
+      if (participant) this.io.local.to(personRoom(id)).emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
+    }
+    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, this.events.publicStateOf(snapshot));
+  }
+
+  // ---- Control ------------------------------------------------------------------
+
+  scheduleControl(eventId: string): void {
+    if (!this.hasLocal(controlRoom(eventId))) return;
+    this.throttle.run(`control:${eventId}`, () =>
+      this.guard(this.control(eventId).then((view) => this.io.local.to(controlRoom(eventId)).emit(ServerEvents.controlSnapshot, view))),
+    );
+  }
+
+  async control(eventId: string): Promise<ControlView> {
+    const online = new Set(this.connected.get(eventId)?.keys() ?? []);
+    if (this.clustered) {
+      // Ask the other instances who is connected there; one that does not answer in time counts as nobody.
+      const replies = await this.io.serverSideEmitWithAck('online', eventId).catch(() => [] as string[][]);
+      for (const ids of replies) for (const id of ids) online.add(id);
+    }
+    return controlView(this.events, eventId, (id) => online.has(id));
+  }
+
+  // ---- who is connected here ---------------------------------------------------------
+
+  isLocal(eventId: string, participantId: string): boolean {
+    return (this.connected.get(eventId)?.get(participantId) ?? 0) > 0;
+  }
+
+  markOnline(eventId: string, participantId: string, delta: number): void {
+    const people = this.connected.get(eventId) ?? new Map<string, number>();
+    const count = (people.get(participantId) ?? 0) + delta;
+    if (count > 0) people.set(participantId, count);
+    else people.delete(participantId);
+    if (people.size > 0) this.connected.set(eventId, people);
+    else this.connected.delete(eventId);
+    // Control may sit on another instance; a burst of connects is one announcement.
+    this.throttle.run(`presence:${eventId}`, () => this.announce({ kind: 'presence', eventId }));
+  }
+
+  guard(work: Promise<unknown>): void {
+    work.catch((error: unknown) => {
+      if (!(error instanceof HttpError)) this.log.error({ err: error }, 'realtime update failed');
+    });
+  }
+
+  close(): void {
+    this.throttle.clear();
+  }
+}

@@ -1,0 +1,34 @@
+// Room names and the typed Socket.IO server, shared by the connection handlers and the fan-out.
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol';
+
+export type Audience = 'participant' | 'screen' | 'control';
+
+export interface SocketData {
+  eventId: string;
+  audience: Audience;
+  participantId?: string;
+}
+
+/** A committed change one instance tells every instance about (each then updates its own sockets). */
+export type Change =
+  | { kind: 'phase'; eventId: string }
+  | { kind: 'roster'; eventId: string }
+  | { kind: 'ratings'; eventId: string }
+  | { kind: 'presence'; eventId: string }
+  | { kind: 'seats'; eventId: string; participantIds: string[] }
+  | { kind: 'deleted'; eventId: string };
+
+export interface InterServerEvents {
+  change: (change: Change) => void;
+  /** Which of these people have a phone on your instance? (for Control's "online" column) */
+  online: (eventId: string, reply: (participantIds: string[]) => void) => void;
+}
+
+export type TablehopServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type TablehopSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export const eventRoom = (eventId: string) => `e:${eventId}`;
+export const screenRoom = (eventId: string) => `screen:${eventId}`;
+export const controlRoom = (eventId: string) => `control:${eventId}`;
+export const personRoom = (participantId: string) => `p:${participantId}`;
