@@ -70,7 +70,7 @@ export async function buildApp({ config, store }: AppOptions): Promise<FastifyIn
     return reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` });
   });
 
-  const realtime = await Realtime.attach(app.server, events, app.log, { redisUrl: config.redisUrl });
+  const realtime = await Realtime.attach(app.server, events, app.log, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   app.decorate('realtime', realtime);
   const ticker = new PhaseTicker(events, config.tickMs, app.log);
   app.addHook('onReady', async () => ticker.start());

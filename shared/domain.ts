@@ -61,6 +61,8 @@ export interface RoundState {
   remainingMs: number | null;
   /** Bumped on every committed change; the compare-and-set key for exactly-once advances. */
   version: number;
+  /** Server time the last change was committed (for measuring how fast it reaches phones). */
+  changedAt?: number | null;
 }
 
 /** One table in one round's seating plan. */
@@ -138,6 +140,8 @@ export interface PublicEventState {
   serverNow: number;
   headcount: Headcount;
   version: number;
+  /** Server time the current state was committed. */
+  changedAt: number | null;
   tables: PublicTable[];
 }
 

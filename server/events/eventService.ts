@@ -244,8 +244,10 @@ export class EventService {
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const [event, state] = await Promise.all([this.store.getEvent(eventId), this.store.getState(eventId)]);
       if (!event || !state) throw notFound('There is no event with that id — check the link.');
-      const next = compute(state, event, this.now());
-      if (next === state) return;
+      const now = this.now();
+      const computed = compute(state, event, now);
+      if (computed === state) return;
+      const next = { ...computed, changedAt: now };
       const plans = await this.plansNeeded(event, next);
       if (await this.store.commit(eventId, state.version, next, plans)) {
         this.notifier.phaseChanged(eventId);
@@ -337,6 +339,7 @@ export class EventService {
       serverNow: now,
       headcount: { mentors, mentees: people.size - mentors },
       version: state.version,
+      changedAt: state.changedAt ?? null,
     };
   }
 

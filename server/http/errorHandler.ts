@@ -2,6 +2,7 @@
 // trace never does.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
+import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../store/unavailable';
 
 const MESSAGES: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Send the body as JSON (Content-Type: application/json).'],
@@ -13,6 +14,7 @@ const MESSAGES: Record<string, [number, string]> = {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.status).send({ message: error.message });
+    if (isStoreUnavailable(error)) return reply.status(503).header('retry-after', '2').send({ message: STORE_UNAVAILABLE_MESSAGE });
     const known = error.code ? MESSAGES[error.code] : undefined;
     if (known) return reply.status(known[0]).send({ message: known[1] });
     if (error instanceof SyntaxError || error.statusCode === 400) {

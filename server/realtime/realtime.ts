@@ -36,6 +36,8 @@ type RedisClient = ReturnType<typeof createClient>;
 export interface RealtimeOptions {
   /** With Redis, instances share rooms through the Socket.IO Redis adapter. */
   redisUrl?: string | undefined;
+  /** Prefix of the adapter's pub/sub channels: instances with the same prefix share rooms. */
+  redisPrefix?: string;
 }
 
 export class Realtime {
@@ -70,11 +72,11 @@ export class Realtime {
 
   static async attach(httpServer: HttpServer, events: EventService, log: FastifyBaseLogger, options: RealtimeOptions = {}): Promise<Realtime> {
     const realtime = new Realtime(httpServer, events, log, Boolean(options.redisUrl));
-    if (options.redisUrl) await realtime.useRedisAdapter(options.redisUrl);
+    if (options.redisUrl) await realtime.useRedisAdapter(options.redisUrl, `${options.redisPrefix ?? 'tablehop:'}socket.io`);
     return realtime;
   }
 
-  private async useRedisAdapter(url: string): Promise<void> {
+  private async useRedisAdapter(url: string, key: string): Promise<void> {
     const pub: RedisClient = createClient({
       url,
       socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
@@ -86,7 +88,7 @@ export class Realtime {
     }
     await Promise.all([pub.connect(), sub.connect()]);
     this.adapterClients = [pub, sub];
-    this.io.adapter(createAdapter(pub, sub, { requestsTimeout: 2000 }));
+    this.io.adapter(createAdapter(pub, sub, { key, requestsTimeout: 2000 }));
   }
 
   private async authenticate(socket: TablehopSocket): Promise<void> {

@@ -56,6 +56,8 @@ export class RedisStore implements Store {
       url: options.url,
       // Keep retrying with a capped backoff: a Redis restart must not take the server down.
       socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000), connectTimeout: 5000 },
+      // While Redis is away, fail at once (503) instead of queueing requests that hang.
+      disableOfflineQueue: true,
     });
     // node-redis emits 'error' on every failed reconnect; unhandled, that would crash the process.
     client.on('error', (error: Error) => options.onError?.(error));

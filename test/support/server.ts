@@ -28,13 +28,14 @@ export interface TestServer {
 }
 
 export async function startServer(kind: StoreKind, options: { prefix?: string; tickMs?: number } = {}): Promise<TestServer> {
-  const store = await openTestStore(kind, options.prefix);
+  const prefix = options.prefix ?? testPrefix();
+  const store = await openTestStore(kind, prefix);
   const config: Config = {
     port: 0,
     host: '127.0.0.1',
     publicUrl: 'http://127.0.0.1',
     redisUrl: kind === 'redis' ? inject('redisUrl') : undefined,
-    redisPrefix: options.prefix ?? 'unused',
+    redisPrefix: prefix,
     retentionDays: 1,
     tickMs: options.tickMs ?? 50,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
