@@ -16,7 +16,24 @@ function asSeatPerson(p: Participant, viewer: Participant | undefined, viewerIsM
 
 /** The table a person sits at in this plan, or undefined for a bye / not seated. */
 export function tableOf(plan: SeatingPlan, personId: string): TablePlan | undefined {
-  return plan.tables.find((t) => t.mentorId === personId || t.menteeIds.includes(personId));
+  return tablesByPerson(plan).get(personId);
+}
+
+// One lookup per plan, not one scan of every table per person: a phase change at a big
+// event reads thousands of seats from the same plan.
+const indexes = new WeakMap<SeatingPlan, Map<string, TablePlan>>();
+
+function tablesByPerson(plan: SeatingPlan): Map<string, TablePlan> {
+  let index = indexes.get(plan);
+  if (!index) {
+    index = new Map();
+    for (const table of plan.tables) {
+      index.set(table.mentorId, table);
+      for (const id of table.menteeIds) index.set(id, table);
+    }
+    indexes.set(plan, index);
+  }
+  return index;
 }
 
 /**

@@ -1,0 +1,249 @@
+// bench:fanout — how fast a phase change reaches thousands of phones, measured, not asserted.
+//   npm run --silent bench:fanout -- --clients 5000 [--instances 2] [--workers 2] [--json]
+// Starts Tablehop instance(s) on Redis (REDIS_URL, default 127.0.0.1:6379, under a key
+// prefix of its own, deleted afterwards), joins N phones over HTTP (the join burst),
+// connects them as socket.io-client phones from worker processes, triggers phase
+// changes and measures, per phone, the time from the server committing a change to
+// that phone holding its own new seat. Then a bare Socket.IO server broadcasts a
+// payload of the same size to the same number of phones: the floor.
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createClient } from 'redis';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '1000' },
+    instances: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '2' },
+    changes: { type: 'string', default: '3' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const CLIENTS = Number(values.clients);
+const INSTANCES = Number(values.instances);
+const WORKERS = Number(values.workers);
+const CHANGES = Number(values.changes);
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const PREFIX = `tablehop-bench:${randomBytes(4).toString('hex')}:`;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
+const rssKB = (pid: number) => Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim());
+
+async function startInstance(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL, REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child };
+    await sleep(50);
+  }
+  throw new Error(`instance on ${port} did not start`);
+}
+
+interface Worker {
+  child: ChildProcess;
+  next<T = any>(type: string): Promise<T>;
+}
+
+function startWorker(): Promise<Worker> {
+  const child = fork(fileURLToPath(new URL('./bench/phones.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const waiting = new Map<string, (message: any) => void>();
+  child.on('message', (message: any) => {
+    waiting.get(message.type)?.(message);
+    waiting.delete(message.type);
+  });
+  const worker: Worker = { child, next: (type) => new Promise((resolve) => waiting.set(type, resolve)) };
+  return worker.next('up').then(() => worker);
+}
+
+async function connectPhones(workers: Worker[], phones: { url: string; auth: Record<string, unknown> }[]): Promise<{ ready: number; failed: number }> {
+  const replies = await Promise.all(
+    workers.map((worker, w) => {
+      const share = phones.filter((_, i) => i % workers.length === w);
+      const reply = worker.next<{ ready: number; failed: number }>('connected');
+      worker.child.send({ type: 'connect', phones: share });
+      return reply;
+    }),
+  );
+  return replies.reduce((sum, r) => ({ ready: sum.ready + r.ready, failed: sum.failed + r.failed }), { ready: 0, failed: 0 });
+}
+
+async function reports(workers: Worker[]): Promise<{ seats: Record<string, number>[]; baseline: number[] }> {
+  const replies = await Promise.all(
+    workers.map((worker) => {
+      const reply = worker.next('report');
+      worker.child.send({ type: 'report' });
+      return reply;
+    }),
+  );
+  return { seats: replies.flatMap((r) => r.seats), baseline: replies.flatMap((r) => r.baseline) };
+}
+
+async function closePhones(workers: Worker[]): Promise<void> {
+  await Promise.all(
+    workers.map((worker) => {
+      const reply = worker.next('closed');
+      worker.child.send({ type: 'close' });
+      return reply;
+    }),
+  );
+}
+
+async function main() {
+  const instances = await Promise.all(Array.from({ length: INSTANCES }, () => startInstance()));
+  const api = (i: number) => instances[i % instances.length]!.url;
+  const post = async (path: string, body: unknown, key?: string, i = 0) => {
+    const response = await fetch(api(i) + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  // Tables of four: one mentor per five phones, so everyone has a seat each round.
+  const event = (await post('/api/events', { name: 'Fan-out bench', rounds: CHANGES + 1, roundSeconds: 3600, changeoverSeconds: 1800, seatsPerTable: 4 })).body;
+  const mentors = Math.max(1, Math.round(CLIENTS / 5));
+  log(`joining ${CLIENTS} phones over HTTP on ${INSTANCES} instance(s)…`);
+  const tokens: string[] = new Array(CLIENTS);
+  const latencies: number[] = [];
+  let joinErrors = 0;
+  let nextJoin = 0;
+  const joinStart = Date.now();
+  const inFlight = 100;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (nextJoin < CLIENTS) {
+        const i = nextJoin++;
+        const started = performance.now();
+        try {
+          const reply = await post('/api/join', { code: event.code, name: `Phone ${i}`, role: i < mentors ? 'mentor' : 'mentee', topics: [`topic${i % 24}`, `topic${(i * 7) % 24}`] }, undefined, i);
+          if (reply.status === 201) tokens[i] = reply.body.token;
+          else joinErrors++;
+        } catch {
+          joinErrors++;
+        }
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  const joinSeconds = (Date.now() - joinStart) / 1000;
+  latencies.sort((a, b) => a - b);
+
+  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker()));
+  const rssBefore = instances.reduce((sum, i) => sum + rssKB(i.child.pid!), 0);
+  log(`connecting ${CLIENTS} phones from ${WORKERS} worker(s)…`);
+  const phones = tokens.map((token, i) => ({ url: api(i), auth: { v: 1, token } })).filter((p) => p.auth.token);
+  const connected = await connectPhones(workers, phones);
+  await sleep(1000);
+  const rssAfter = instances.reduce((sum, i) => sum + rssKB(i.child.pid!), 0);
+
+  const seatLatencies: number[] = [];
+  let missing = 0;
+  let seatPayloadBytes = 0;
+  const actions = ['start', ...Array.from({ length: CHANGES - 1 }, () => 'skip')];
+  for (const action of actions) {
+    const reply = await post(`/api/events/${event.id}/actions`, { action }, event.organizerKey);
+    if (reply.status !== 200) throw new Error(`${action}: ${reply.body.message}`);
+    const { version, changedAt } = reply.body as { version: number; changedAt: number };
+    log(`${action} → ${reply.body.phase} ${reply.body.round}; waiting for seats…`);
+    // Every phone should hold its new seat within seconds; wait up to 20 s, then count the missing.
+    let collected: { seats: Record<string, number>[] } = { seats: [] };
+    for (let waited = 0; waited < 20_000; waited += 500) {
+      await sleep(500);
+      collected = await reports(workers);
+      if (collected.seats.every((s) => s[version] !== undefined)) break;
+    }
+    for (const seats of collected.seats) {
+      const at = seats[version];
+      if (at === undefined) missing++;
+      else seatLatencies.push(at - changedAt);
+    }
+    if (!seatPayloadBytes) {
+      const me = await fetch(`${api(CLIENTS - 1)}/api/me`, { headers: { authorization: `Bearer ${tokens[CLIENTS - 1]}` } }).then((r) => r.json());
+      seatPayloadBytes = JSON.stringify({ seat: me.seat, nextSeat: me.nextSeat, version }).length;
+    }
+  }
+  seatLatencies.sort((a, b) => a - b);
+  await closePhones(workers);
+
+  // The floor: a bare Socket.IO server broadcasting a payload of the same size.
+  const bare = fork(fileURLToPath(new URL('./bench/bareServer.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const barePort = await new Promise<number>((resolve) => bare.once('message', (m: any) => resolve(m.port)));
+  await connectPhones(
+    workers,
+    phones.map(() => ({ url: `http://127.0.0.1:${barePort}`, auth: { bare: true } })),
+  );
+  await sleep(1000);
+  const baseline: number[] = [];
+  for (let i = 0; i < CHANGES; i++) {
+    bare.send({ type: 'broadcast', payload: 'x'.repeat(Math.max(0, seatPayloadBytes - 30)) });
+    await sleep(Math.max(1000, CLIENTS / 2));
+    baseline.push(...(await reports(workers)).baseline);
+  }
+  baseline.sort((a, b) => a - b);
+  await closePhones(workers);
+  bare.send({ type: 'close' });
+
+  for (const worker of workers) worker.child.kill();
+  for (const instance of instances) instance.child.kill('SIGTERM');
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  const keys: string[] = [];
+  for await (const batch of redis.scanIterator({ MATCH: `${PREFIX}*`, COUNT: 1000 })) keys.push(...batch);
+  if (keys.length) await redis.del(keys);
+  await redis.quit();
+
+  const seatP99 = percentile(seatLatencies, 99);
+  const baselineP99 = percentile(baseline, 99);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  const result = {
+    clients: CLIENTS,
+    instances: INSTANCES,
+    joinPerSec: Math.round(CLIENTS / joinSeconds),
+    joinP99Ms: round(percentile(latencies, 99)),
+    joinErrors,
+    seatP50Ms: round(percentile(seatLatencies, 50)),
+    seatP99Ms: round(seatP99),
+    seatMaxMs: round(seatLatencies.at(-1) ?? NaN),
+    baselineP99Ms: round(baselineP99),
+    ratioP99: round((seatP99 / baselineP99) * 100) / 100,
+    rssKBPerPhone: round((rssAfter - rssBefore) / Math.max(1, connected.ready)),
+    missing: missing + connected.failed * CHANGES,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(`Fan-out: ${CLIENTS} phones on ${INSTANCES} instance(s), ${CHANGES} phase changes, seat message ≈ ${seatPayloadBytes} bytes`);
+    console.log(`  join burst       ${result.joinPerSec} joins/s, p99 ${result.joinP99Ms} ms, ${joinErrors} errors`);
+    console.log(`  commit → seat    p50 ${result.seatP50Ms} ms, p99 ${result.seatP99Ms} ms, max ${result.seatMaxMs} ms, missing ${result.missing}`);
+    console.log(`  bare broadcast   p99 ${result.baselineP99Ms} ms  (ratio ${result.ratioP99})`);
+    console.log(`  server memory    ${result.rssKBPerPhone} KB per connected phone`);
+  }
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+// The floor for bench:fanout: a bare Socket.IO server that broadcasts one payload of
+// the same size as a seat message to every phone. Parent says "broadcast" over IPC.
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+
+const http = createServer();
+const io = new Server(http, { transports: ['websocket'], serveClient: false });
+http.listen(0, '127.0.0.1', () => {
+  const address = http.address();
+  process.send?.({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
+});
+process.on('message', (message: { type: string; payload?: string }) => {
+  if (message.type === 'broadcast') io.emit('bare:seat', { sentAt: Date.now(), padding: message.payload });
+  if (message.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, clients: io.engine.clientsCount });
+  if (message.type === 'close') io.close(() => process.exit(0));
+});
