@@ -20,6 +20,19 @@ const trimmed = (max: number, what: string) =>
     .trim()
     .max(max, { error: `${what} must be at most ${max} characters` });
 
+/**
+ * An object that accepts exactly these fields. An unknown field is refused (it is
+ * usually a typo, and a request that is half understood must not half happen).
+ */
+function exactly<Shape extends z.ZodRawShape>(shape: Shape, example: string) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'}`
+        : `send a JSON object like ${example}`,
+  });
+}
+
 export const NameSchema = trimmed(LIMITS.nameMax, 'name').min(1, { error: 'name must not be empty' });
 
 export const TopicsSchema = z
@@ -39,7 +52,7 @@ const intIn = (what: string, min: number, max: number) =>
     .min(min, { error: `${what} must be between ${min} and ${max}` })
     .max(max, { error: `${what} must be between ${min} and ${max}` });
 
-export const CreateEventSchema = z.object(
+export const CreateEventSchema = exactly(
   {
     name: NameSchema,
     rounds: intIn('rounds', 1, 100).default(4),
@@ -48,60 +61,75 @@ export const CreateEventSchema = z.object(
     seatsPerTable: intIn('seatsPerTable', 1, 8).default(1),
     topics: TopicsSchema.default([]),
   },
-  { error: 'send a JSON object like {"name": "Spring mentoring night"}' },
+  '{"name": "Spring mentoring night"}',
 );
 export type CreateEventInput = z.infer<typeof CreateEventSchema>;
 
 /** Someone joining: the fields of their own join form. */
-export const PersonSchema = z.object({
+const personFields = {
   name: NameSchema,
   role: RoleSchema,
   topics: TopicsSchema.default([]),
   goal: trimmed(LIMITS.goalMax, 'goal').optional(),
   email: z.email({ error: 'email must be an email address like name@example.org' }).max(254).optional(),
-});
+};
+export const PersonSchema = exactly(personFields, '{"name": "Ada", "role": "mentee"}');
 export type PersonInput = z.infer<typeof PersonSchema>;
 
-export const JoinSchema = PersonSchema.omit({ email: true }).extend({
-  code: z
-    .string({ error: 'code must be text' })
-    .trim()
-    .min(1, { error: 'enter the event code shown on the screen' })
-    .max(20, { error: 'that code is too long — check the screen' })
-    .transform((c) => c.toUpperCase()),
-});
+export const JoinSchema = exactly(
+  {
+    code: z
+      .string({ error: 'code must be text' })
+      .trim()
+      .min(1, { error: 'enter the event code shown on the screen' })
+      .max(20, { error: 'that code is too long — check the screen' })
+      .transform((c) => c.toUpperCase()),
+    name: personFields.name,
+    role: personFields.role,
+    topics: personFields.topics,
+    goal: personFields.goal,
+  },
+  '{"code": "K7QM2X", "name": "Ada", "role": "mentee"}',
+);
 export type JoinInput = z.infer<typeof JoinSchema>;
 
-export const ImportSchema = z.object({
-  participants: z
-    .array(PersonSchema, { error: 'participants must be a list' })
-    .min(1, { error: 'participants must not be empty' })
-    .max(LIMITS.importMax, { error: `at most ${LIMITS.importMax} participants at once` }),
-});
+export const ImportSchema = exactly(
+  {
+    participants: z
+      .array(PersonSchema, { error: 'participants must be a list' })
+      .min(1, { error: 'participants must not be empty' })
+      .max(LIMITS.importMax, { error: `at most ${LIMITS.importMax} participants at once` }),
+  },
+  '{"participants": [{"name": "Ada", "role": "mentor"}]}',
+);
 
-export const OrganizerActionSchema = z.object({
-  action: z.enum(['start', 'pause', 'resume', 'extend', 'skip', 'end'], {
-    error: 'action must be one of start, pause, resume, extend, skip, end',
-  }),
-  seconds: intIn('seconds', 1, LIMITS.extendSecondsMax).optional(),
-});
+export const OrganizerActionSchema = exactly(
+  {
+    action: z.enum(['start', 'pause', 'resume', 'extend', 'skip', 'end'], {
+      error: 'action must be one of start, pause, resume, extend, skip, end',
+    }),
+    seconds: intIn('seconds', 1, LIMITS.extendSecondsMax).optional(),
+  },
+  '{"action": "extend", "seconds": 60}',
+);
 export type OrganizerActionInput = z.infer<typeof OrganizerActionSchema>;
 
-export const RatingSchema = z.object({
-  round: intIn('round', 1, 100),
-  targetId: z.string({ error: 'targetId must be the id of someone you sat with' }).min(1).max(64),
-  score: intIn('score', 1, 5),
-  tags: z
-    .array(trimmed(LIMITS.tagMax, 'each tag').min(1), { error: 'tags must be a list of words' })
-    .max(LIMITS.tagsMax, { error: `at most ${LIMITS.tagsMax} tags` })
-    .default([]),
-  note: trimmed(LIMITS.noteMax, 'note').optional(),
-});
+export const RatingSchema = exactly(
+  {
+    round: intIn('round', 1, 100),
+    targetId: z.string({ error: 'targetId must be the id of someone you sat with' }).min(1).max(64),
+    score: intIn('score', 1, 5),
+    tags: z
+      .array(trimmed(LIMITS.tagMax, 'each tag').min(1), { error: 'tags must be a list of words' })
+      .max(LIMITS.tagsMax, { error: `at most ${LIMITS.tagsMax} tags` })
+      .default([]),
+    note: trimmed(LIMITS.noteMax, 'note').optional(),
+  },
+  '{"round": 1, "targetId": "…", "score": 5}',
+);
 export type RatingInput = z.infer<typeof RatingSchema>;
 
-export const PresenceSchema = z.object({
-  present: z.boolean({ error: 'present must be true (here) or false (absent)' }),
-});
+export const PresenceSchema = exactly({ present: z.boolean({ error: 'present must be true (here) or false (absent)' }) }, '{"present": false}');
 
 export const ClockPingSchema = z.object({ clientSentAt: z.number() });
 

@@ -1,255 +1,351 @@
-// Exact min-cost flow by successive shortest paths (Dijkstra on reduced costs,
-// potentials seeded by Bellman-Ford so negative edge costs are allowed).
-// Costs are fixed-length integer vectors compared lexicographically: a
-// prioritised objective then needs no big-M weights that could overflow or let a
-// low-priority term outweigh a high one. Dijkstra with potentials only needs an
-// ordered abelian group, which lexicographic integer vectors are. Each augment
-// stops Dijkstra at the sink and updates potentials by min(dist, dist(sink)),
-// which keeps every residual reduced cost non-negative.
+// Exact min-cost flow on a sparse network whose nodes may supply units
+// (sources) or absorb them (sinks with a capacity), with integer edge costs
+// held exactly in float64. Primal-dual in phases: one multi-source Dijkstra on
+// reduced costs from every node with supply left, up to the nearest sink with
+// room; potentials move by the distances so shortest paths become tight (zero
+// reduced cost); then depth-first searches push units along tight paths until
+// none is left, and the next phase starts.
+//
+// Invariant: every residual arc has reduced cost c(u,v) + π(u) − π(v) ≥ 0.
+// When every supply is placed the flow is a min-cost flow (no residual
+// negative cycle; LP duality), whatever the starting potentials and flows, as
+// long as they met the invariant. That is what makes warm starts and edges
+// added or disabled between solves safe.
 
-export interface FlowResult {
-  /** Units of flow sent from source to sink. */
-  flow: number;
-  /** Total cost vector of that flow (sum of flow × edge cost). */
-  cost: number[];
-}
+/** Asked when no sink with room can be reached: return true after changing the network, false to give up. */
+export type OnStuck = (sources: readonly number[]) => boolean;
 
 export class MinCostFlow {
   readonly nodeCount: number;
-  readonly dim: number;
-  // Edge 2i is the i-th added edge, 2i+1 its residual reverse.
-  private readonly from: number[] = [];
-  private readonly to: number[] = [];
-  private readonly capacity: number[] = [];
-  private readonly costs: number[] = [];
-  private residual: Float64Array = new Float64Array(0);
+  /** Units each node still has to send. */
+  readonly spare: Int32Array;
+  /** Units each node can absorb, and has absorbed. */
+  readonly sinkCapacity: Int32Array;
+  readonly load: Int32Array;
+  readonly potential: Float64Array;
 
-  constructor(nodeCount: number, dim: number) {
-    if (!Number.isInteger(nodeCount) || nodeCount < 0) throw new RangeError('nodeCount must be a non-negative integer');
-    if (!Number.isInteger(dim) || dim < 1) throw new RangeError('dim must be a positive integer');
+  // Edge e: from[e] → to[e]; arc 2e is its forward residual arc, 2e + 1 the reverse.
+  from: Int32Array = new Int32Array(16);
+  to: Int32Array = new Int32Array(16);
+  cap: Int32Array = new Int32Array(16);
+  cost: Float64Array = new Float64Array(16);
+  flow: Int32Array = new Int32Array(16);
+  edgeCount = 0;
+
+  // Arcs by tail node (CSR), rebuilt when edges were added.
+  private arcStart = new Int32Array(0);
+  private arcs = new Int32Array(0);
+  private builtFor = -1;
+
+  /** Dijkstra phases run so far. */
+  phases = 0;
+
+  constructor(nodeCount: number) {
     this.nodeCount = nodeCount;
-    this.dim = dim;
+    this.spare = new Int32Array(nodeCount);
+    this.sinkCapacity = new Int32Array(nodeCount);
+    this.load = new Int32Array(nodeCount);
+    this.potential = new Float64Array(nodeCount);
   }
 
-  /** Adds a directed edge; returns its id (for `flowOn`). Cost components must be integers. */
-  addEdge(from: number, to: number, capacity: number, cost: ArrayLike<number>): number {
-    if (from < 0 || from >= this.nodeCount || to < 0 || to >= this.nodeCount) throw new RangeError('node out of range');
-    if (cost.length !== this.dim) throw new RangeError(`cost must have ${this.dim} components`);
-    const id = this.from.length >> 1;
-    this.from.push(from, to);
-    this.to.push(to, from);
-    this.capacity.push(capacity, 0);
-    for (let k = 0; k < this.dim; k++) this.costs.push(cost[k] ?? 0);
-    for (let k = 0; k < this.dim; k++) this.costs.push(-(cost[k] ?? 0));
-    return id;
+  addEdge(from: number, to: number, cap: number, cost: number): number {
+    if (this.edgeCount === this.to.length) this.grow();
+    const e = this.edgeCount++;
+    this.from[e] = from;
+    this.to[e] = to;
+    this.cap[e] = cap;
+    this.cost[e] = cost;
+    this.flow[e] = 0;
+    return e;
   }
 
-  /** Flow on edge `id` after `run`. */
-  flowOn(id: number): number {
-    return this.residual[2 * id + 1] ?? 0;
+  reducedCost(e: number): number {
+    return this.cost[e]! + this.potential[this.from[e]!]! - this.potential[this.to[e]!]!;
   }
 
   /**
-   * Sends up to `maxFlow` units from `source` to `sink` at lexicographically
-   * minimum total cost for the amount sent (which is the maximum possible when
-   * `maxFlow` is not reached). Throws on a negative-cost cycle.
+   * Lowers each node's potential to the least value at which none of its
+   * residual out-arcs is negative. Only valid for nodes with no residual
+   * in-arc (a source whose units are all unplaced), which is how it is used.
    */
-  run(source: number, sink: number, maxFlow = Infinity): FlowResult {
-    const n = this.nodeCount;
-    const D = this.dim;
-    const m = this.from.length;
-    const to = Int32Array.from(this.to);
-    const cost = Float64Array.from(this.costs);
-    const res = Float64Array.from(this.capacity);
-    this.residual = res;
-
-    // Adjacency in CSR form, edges in insertion order (keeps runs deterministic).
-    const start = new Int32Array(n + 1);
-    for (let e = 0; e < m; e++) start[this.from[e]! + 1]!++;
-    for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
-    const adj = new Int32Array(m);
-    const fill = start.slice(0, n);
-    for (let e = 0; e < m; e++) adj[fill[this.from[e]!]!++] = e;
-
-    const pot = new Float64Array(n * D);
-    const total = new Array<number>(D).fill(0);
-    if (source === sink || n === 0) return { flow: 0, cost: total };
-
-    this.initialPotentials(source, to, cost, res, pot);
-
-    const dist = new Float64Array(n * D);
-    const state = new Uint8Array(n); // 0 unseen, 1 in heap, 2 settled
-    const prev = new Int32Array(n);
-    const heap = new Int32Array(n);
-    const pos = new Int32Array(n);
-    const cand = new Float64Array(D);
-    const base = new Float64Array(D);
-    let heapSize = 0;
-
-    const less = (a: number, b: number): boolean => {
-      const oa = a * D;
-      const ob = b * D;
-      for (let k = 0; k < D; k++) {
-        const x = dist[oa + k]!;
-        const y = dist[ob + k]!;
-        if (x !== y) return x < y;
+  settlePotential(v: number): void {
+    this.build();
+    let p = -Infinity;
+    for (let k = this.arcStart[v]!; k < this.arcStart[v + 1]!; k++) {
+      const a = this.arcs[k]!;
+      const e = a >> 1;
+      if (a & 1 ? this.flow[e]! > 0 : this.flow[e]! < this.cap[e]!) {
+        const head = a & 1 ? this.from[e]! : this.to[e]!;
+        const c = a & 1 ? -this.cost[e]! : this.cost[e]!;
+        p = Math.max(p, this.potential[head]! - c);
       }
-      return false;
-    };
-    const up = (i: number): void => {
-      const v = heap[i]!;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        const w = heap[p]!;
-        if (!less(v, w)) break;
-        heap[i] = w;
-        pos[w] = i;
-        i = p;
-      }
-      heap[i] = v;
-      pos[v] = i;
-    };
-    const down = (i: number): void => {
-      const v = heap[i]!;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= heapSize) break;
-        if (c + 1 < heapSize && less(heap[c + 1]!, heap[c]!)) c++;
-        const w = heap[c]!;
-        if (!less(w, v)) break;
-        heap[i] = w;
-        pos[w] = i;
-        i = c;
-      }
-      heap[i] = v;
-      pos[v] = i;
-    };
-
-    let flow = 0;
-    while (flow < maxFlow) {
-      state.fill(0);
-      heapSize = 0;
-      for (let k = 0; k < D; k++) dist[source * D + k] = 0;
-      state[source] = 1;
-      heap[0] = source;
-      pos[source] = 0;
-      heapSize = 1;
-
-      let reached = false;
-      while (heapSize > 0) {
-        const u: number = heap[0]!;
-        heapSize--;
-        if (heapSize > 0) {
-          heap[0] = heap[heapSize]!;
-          down(0);
-        }
-        state[u] = 2;
-        if (u === sink) {
-          reached = true;
-          break;
-        }
-        const ou = u * D;
-        for (let k = 0; k < D; k++) base[k] = dist[ou + k]! + pot[ou + k]!;
-        for (let a: number = start[u]!, end: number = start[u + 1]!; a < end; a++) {
-          const e: number = adj[a]!;
-          if (res[e]! <= 0) continue;
-          const v = to[e]!;
-          const sv = state[v]!;
-          if (sv === 2) continue;
-          const ov = v * D;
-          const oe = e * D;
-          // Lexicographic compare as components are computed; most relaxations
-          // are decided by the first component.
-          let better = sv === 0;
-          let k = 0;
-          if (!better) {
-            for (; k < D; k++) {
-              const c = base[k]! + cost[oe + k]! - pot[ov + k]!;
-              cand[k] = c;
-              const d = dist[ov + k]!;
-              if (c !== d) {
-                better = c < d;
-                k++;
-                break;
-              }
-            }
-            if (!better) continue;
-          }
-          for (; k < D; k++) cand[k] = base[k]! + cost[oe + k]! - pot[ov + k]!;
-          for (k = 0; k < D; k++) dist[ov + k] = cand[k]!;
-          prev[v] = e;
-          if (sv === 0) {
-            state[v] = 1;
-            heap[heapSize] = v;
-            pos[v] = heapSize;
-            heapSize++;
-            up(heapSize - 1);
-          } else {
-            up(pos[v]!);
-          }
-        }
-      }
-      if (!reached) break;
-
-      // pot += min(dist, dist(sink)): settled nodes have dist <= dist(sink).
-      const ot = sink * D;
-      for (let v = 0; v < n; v++) {
-        const o = v * D;
-        const src = state[v] === 2 ? o : ot;
-        for (let k = 0; k < D; k++) pot[o + k]! += dist[src + k]!;
-      }
-
-      let push = maxFlow - flow;
-      for (let v = sink; v !== source; v = to[prev[v]! ^ 1]!) push = Math.min(push, res[prev[v]!]!);
-      for (let v = sink; v !== source; v = to[prev[v]! ^ 1]!) {
-        const e = prev[v]!;
-        res[e]! -= push;
-        res[e ^ 1]! += push;
-        for (let k = 0; k < D; k++) total[k]! += push * cost[e * D + k]!;
-      }
-      flow += push;
     }
-    return { flow, cost: total };
+    this.potential[v] = p === -Infinity ? 0 : p;
   }
 
-  /** Bellman-Ford (edge-list passes) shortest distances from the source over edges with capacity. */
-  private initialPotentials(source: number, to: Int32Array, cost: Float64Array, res: Float64Array, pot: Float64Array): void {
+  /** Sets every source's potential so all its out-edges have non-negative reduced cost (a cold start). */
+  initPotentials(): void {
+    for (let v = 0; v < this.nodeCount; v++) if (this.spare[v]! > 0) this.settlePotential(v);
+  }
+
+  /** Sends every supply to a sink at minimum total cost. */
+  solve(onStuck?: OnStuck): void {
     const n = this.nodeCount;
-    const D = this.dim;
-    const m = to.length;
-    const seen = new Uint8Array(n);
-    seen[source] = 1;
-    // Passes over all edges in insertion order: one or two passes when edges were
-    // added roughly in topological order (the usual layered graph).
-    for (let pass = 0; ; pass++) {
-      let changed = false;
-      for (let e = 0; e < m; e++) {
-        if (res[e]! <= 0) continue;
-        const u = to[e ^ 1]!;
-        if (!seen[u]) continue;
-        const v = to[e]!;
-        const ou = u * D;
-        const ov = v * D;
-        const oe = e * D;
-        let better = !seen[v];
-        if (!better) {
-          for (let k = 0; k < D; k++) {
-            const c = pot[ou + k]! + cost[oe + k]!;
-            const d = pot[ov + k]!;
-            if (c !== d) {
-              better = c < d;
-              break;
-            }
+    const dist = new Float64Array(n);
+    const seen = new Int32Array(n);
+    const settled: number[] = [];
+    const heap = new IndexedHeap(n, dist);
+    const vis = new Int32Array(n);
+    const it = new Int32Array(n);
+    const stackNode = new Int32Array(n + 1);
+    const stackArc = new Int32Array(n + 1);
+    let stamp = 0;
+    let dfsStamp = 0;
+    const sources: number[] = [];
+
+    for (;;) {
+      this.build();
+      sources.length = 0;
+      for (let v = 0; v < n; v++) if (this.spare[v]! > 0) sources.push(v);
+      if (sources.length === 0) return;
+      stamp++;
+      this.phases++;
+      const arcStart = this.arcStart;
+      const arcs = this.arcs;
+      const pot = this.potential;
+
+      // ---- Dijkstra on reduced costs from all sources to the nearest sink with room.
+      settled.length = 0;
+      heap.clear();
+      for (const v of sources) {
+        dist[v] = 0;
+        seen[v] = stamp;
+        heap.push(v);
+      }
+      let D = -1;
+      while (heap.size > 0) {
+        const u = heap.pop();
+        const du = dist[u]!;
+        settled.push(u);
+        if (this.load[u]! < this.sinkCapacity[u]!) {
+          D = du;
+          break;
+        }
+        const base = du + pot[u]!;
+        for (let k = arcStart[u]!, end = arcStart[u + 1]!; k < end; k++) {
+          const a = arcs[k]!;
+          const e = a >> 1;
+          let v: number;
+          let nd: number;
+          if (a & 1) {
+            if (this.flow[e] === 0) continue;
+            v = this.from[e]!;
+            nd = base - this.cost[e]! - pot[v]!;
+          } else {
+            if (this.flow[e]! >= this.cap[e]!) continue;
+            v = this.to[e]!;
+            nd = base + this.cost[e]! - pot[v]!;
+          }
+          if (seen[v] !== stamp) {
+            seen[v] = stamp;
+            dist[v] = nd;
+            heap.push(v);
+          } else if (nd < dist[v]! && heap.has(v)) {
+            dist[v] = nd;
+            heap.decrease(v);
           }
         }
-        if (better) {
-          for (let k = 0; k < D; k++) pot[ov + k] = pot[ou + k]! + cost[oe + k]!;
-          seen[v] = 1;
-          changed = true;
-        }
       }
-      if (!changed) return;
-      if (pass >= n) throw new Error('min-cost flow: negative-cost cycle');
+      if (D < 0) {
+        if (onStuck?.(sources)) continue;
+        throw new Error('min-cost flow: some supply cannot reach a sink');
+      }
+
+      // ---- Potentials: settled nodes move by D − dist, so shortest paths become tight.
+      for (const v of settled) {
+        const delta = D - dist[v]!;
+        if (delta > 0) pot[v]! -= delta;
+      }
+
+      // ---- Push along tight paths until a full round of searches finds none.
+      for (;;) {
+        dfsStamp++;
+        for (let v = 0; v < n; v++) it[v] = arcStart[v]!;
+        let pushed = 0;
+        for (const s of sources) {
+          while (this.spare[s]! > 0 && vis[s] !== dfsStamp && this.augmentFrom(s, dfsStamp, vis, it, stackNode, stackArc)) pushed++;
+        }
+        if (pushed === 0) break;
+        let left = 0;
+        for (const s of sources) left += this.spare[s]!;
+        if (left === 0) break;
+      }
     }
+  }
+
+  /** One depth-first search from s over tight residual arcs; true when it placed a unit. */
+  private augmentFrom(s: number, stamp: number, vis: Int32Array, it: Int32Array, stackNode: Int32Array, stackArc: Int32Array): boolean {
+    const arcStart = this.arcStart;
+    const arcs = this.arcs;
+    const pot = this.potential;
+    let depth = 0;
+    stackNode[0] = s;
+    vis[s] = stamp;
+    while (depth >= 0) {
+      const u = stackNode[depth]!;
+      const end = arcStart[u + 1]!;
+      const pu = pot[u]!;
+      let k = it[u]!;
+      for (; k < end; k++) {
+        const a = arcs[k]!;
+        const e = a >> 1;
+        let v: number;
+        if (a & 1) {
+          if (this.flow[e] === 0) continue;
+          v = this.from[e]!;
+          if (vis[v] === stamp || pu - this.cost[e]! - pot[v]! !== 0) continue;
+        } else {
+          if (this.flow[e]! >= this.cap[e]!) continue;
+          v = this.to[e]!;
+          if (vis[v] === stamp || pu + this.cost[e]! - pot[v]! !== 0) continue;
+        }
+        it[u] = k;
+        stackArc[depth + 1] = a;
+        if (this.load[v]! < this.sinkCapacity[v]!) {
+          this.apply(s, v, depth + 1, stackArc);
+          // Nodes of a successful path may carry another unit this round.
+          for (let d = 0; d <= depth; d++) vis[stackNode[d]!] = 0;
+          return true;
+        }
+        vis[v] = stamp;
+        stackNode[++depth] = v;
+        break;
+      }
+      if (k >= end) {
+        it[u] = end;
+        depth--;
+        if (depth >= 0) it[stackNode[depth]!]!++;
+      }
+    }
+    return false;
+  }
+
+  private apply(source: number, sink: number, length: number, stackArc: Int32Array): void {
+    this.spare[source]!--;
+    this.load[sink]!++;
+    for (let d = 1; d <= length; d++) {
+      const a = stackArc[d]!;
+      if (a & 1) this.flow[a >> 1]!--;
+      else this.flow[a >> 1]!++;
+    }
+  }
+
+  private build(): void {
+    if (this.builtFor === this.edgeCount) return;
+    const n = this.nodeCount;
+    const m = this.edgeCount;
+    const start = new Int32Array(n + 1);
+    for (let e = 0; e < m; e++) {
+      start[this.from[e]! + 1]!++;
+      start[this.to[e]! + 1]!++;
+    }
+    for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+    const fill = start.slice(0, n);
+    const arcs = new Int32Array(2 * m);
+    // Forward arcs in insertion order, then reverse arcs: searches try moving on before moving back.
+    for (let e = 0; e < m; e++) arcs[fill[this.from[e]!]!++] = 2 * e;
+    for (let e = 0; e < m; e++) arcs[fill[this.to[e]!]!++] = 2 * e + 1;
+    this.arcStart = start;
+    this.arcs = arcs;
+    this.builtFor = m;
+  }
+
+  private grow(): void {
+    const size = this.to.length * 2;
+    const g = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as { new (n: number): T })(size);
+      b.set(a);
+      return b;
+    };
+    this.from = g(this.from);
+    this.to = g(this.to);
+    this.cap = g(this.cap);
+    this.cost = g(this.cost);
+    this.flow = g(this.flow);
+  }
+}
+
+/** Binary min-heap of node ids keyed by an external distance array. */
+class IndexedHeap {
+  private readonly items: Int32Array;
+  private readonly pos: Int32Array;
+  private readonly key: Float64Array;
+  size = 0;
+
+  constructor(n: number, key: Float64Array) {
+    this.items = new Int32Array(n);
+    this.pos = new Int32Array(n).fill(-1);
+    this.key = key;
+  }
+  clear(): void {
+    for (let i = 0; i < this.size; i++) this.pos[this.items[i]!] = -1;
+    this.size = 0;
+  }
+  has(v: number): boolean {
+    return this.pos[v]! >= 0;
+  }
+  push(v: number): void {
+    this.items[this.size] = v;
+    this.pos[v] = this.size;
+    this.size++;
+    this.up(this.size - 1);
+  }
+  decrease(v: number): void {
+    this.up(this.pos[v]!);
+  }
+  pop(): number {
+    const top = this.items[0]!;
+    this.pos[top] = -1;
+    this.size--;
+    if (this.size > 0) {
+      const last = this.items[this.size]!;
+      this.items[0] = last;
+      this.pos[last] = 0;
+      this.down(0);
+    }
+    return top;
+  }
+  private up(i: number): void {
+    const { items, key, pos } = this;
+    const v = items[i]!;
+    const kv = key[v]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const w = items[p]!;
+      if (key[w]! <= kv) break;
+      items[i] = w;
+      pos[w] = i;
+      i = p;
+    }
+    items[i] = v;
+    pos[v] = i;
+  }
+  private down(i: number): void {
+    const { items, key, pos } = this;
+    const n = this.size;
+    const v = items[i]!;
+    const kv = key[v]!;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && key[items[c + 1]!]! < key[items[c]!]!) c++;
+      const w = items[c]!;
+      if (key[w]! >= kv) break;
+      items[i] = w;
+      pos[w] = i;
+      i = c;
+    }
+    items[i] = v;
+    pos[v] = i;
   }
 }

@@ -33,6 +33,7 @@ describe('creating an event', () => {
     [{ name: 'a long name'.repeat(9) }, /name must be at most 80 characters/],
     [{ name: 'x', topics: 'design' }, /topics must be a list/],
     [[1, 2], /JSON object/],
+    [{ name: 'x', roundsecs: 60 }, /unknown field "roundsecs": remove it/],
   ])('rejects %j with a 400 that names the problem', async (body, message) => {
     const reply = await http.post('/api/events', body);
     expect(reply.status).toBe(400);

@@ -345,8 +345,8 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
     };
     await refused({ round: 1, targetId: partner.id, score: 9 }, 400, /score must be between 1 and 5/);
     await refused({ round: 1, score: 3 }, 400, /targetId/);
-    await refused('great talk!', 400, /expected object/);
-    await refused(null, 400, /expected object/);
+    await refused('great talk!', 400, /send a JSON object like/);
+    await refused(null, 400, /send a JSON object like/);
     await refused({ round: 1, targetId: partner.id, score: 3, tags: 'nice' }, 400, /tags must be a list/);
     await refused({ round: 1, targetId: event.mentors[1]!.id, score: 3 }, 403, /only rate someone you sat with in round 1/);
     await refused({ round: 2, targetId: partner.id, score: 3 }, 409, /Round 2 has not taken place yet/);

@@ -1,0 +1,114 @@
+// At group tables, mentees who already shared a table should not be seated
+// together again. That is not linear in the seating, so after the exact
+// solve a local search makes moves that leave the total cost exactly
+// unchanged (so repeats, fair byes and shared topics stay optimal) and lower
+// the number of such pairs at a table: swap two seated mentees, swap a seated
+// mentee with one sitting out, or move a mentee to an empty seat. The
+// solver's potentials prune: a zero-cost swap needs both new edges to have
+// zero reduced cost, so only tables whose reduced cost for the mover is 0 are
+// searched. Every accepted move lowers the pair count, so it terminates.
+import type { SeatingProblem } from './seatingProblem';
+import type { SeatingSolution } from './seatingSolver';
+
+/** Upper bound on passes; each pass only tries mentees who still sit with a former table mate. */
+const PASSES = 20;
+
+export function reduceCoSeating(p: SeatingProblem, sol: SeatingSolution, room: Int32Array, fixedAt: readonly (readonly number[])[]): void {
+  const { mentorOf, pool, empty, costOf, menteePotential: potL, mentorPotential: potR } = sol;
+  if (!potL || !potR || p.seats < 2 || p.partnerList.length === 0) return;
+  const N = p.mentors.length;
+
+  const members: number[][] = Array.from({ length: N }, () => []);
+  const movers: number[][] = Array.from({ length: N }, () => []);
+  const byeMembers: number[] = [];
+  for (const i of pool) {
+    const j = mentorOf[i]!;
+    if (j >= 0) {
+      members[j]!.push(i);
+      movers[j]!.push(i);
+    } else byeMembers.push(i);
+  }
+  fixedAt.forEach((list, j) => members[j]!.push(...list));
+  const hasBye = byeMembers.length > 0;
+
+  const isPartner = (a: number, b: number): boolean => {
+    let lo = p.partnerStart[a]!;
+    let hi = p.partnerStart[a + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = p.partnerList[mid]!;
+      if (v === b) return true;
+      if (v < b) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  };
+  const clashes = (a: number, j: number, skip: number): number => {
+    let c = 0;
+    for (const b of members[j]!) if (b !== a && b !== skip && isPartner(a, b)) c++;
+    return c;
+  };
+  const costAt = costOf;
+  const remove = (list: number[], x: number): void => {
+    list.splice(list.indexOf(x), 1);
+  };
+
+  for (let pass = 0; pass < PASSES; pass++) {
+    let improved = false;
+    for (const a of pool) {
+      const x = mentorOf[a]!;
+      if (x < 0 || p.partnerStart[a + 1] === p.partnerStart[a]) continue;
+      const loss = clashes(a, x, -1);
+      if (loss === 0) continue;
+      const cax = costAt(a, x);
+      let best = 0;
+      let bestB = -1;
+      let bestY = -2;
+
+      const targets = hasBye ? N + 1 : N;
+      for (let t = 0; t < targets; t++) {
+        const y = t < N ? t : -1;
+        if (y === x || (y >= 0 && room[y]! <= 0)) continue;
+        const cay = costAt(a, y);
+        // A move keeps the cost (and the potentials a valid dual) only if a's new edge has zero reduced cost.
+        if (cay + potL(a) - potR(y) !== 0) continue;
+        if (y >= 0 && empty[y]! > 0 && cay === cax) {
+          const gain = loss - clashes(a, y, -1);
+          if (gain > best) [best, bestB, bestY] = [gain, -1, y];
+        }
+        const others = y >= 0 ? movers[y]! : byeMembers;
+        for (const b of others) {
+          if (costAt(b, x) + potL(b) - potR(x) !== 0) continue;
+          if (cay + costAt(b, x) !== cax + costAt(b, y)) continue;
+          const gain = y >= 0 ? loss + clashes(b, y, -1) - clashes(a, y, b) - clashes(b, x, a) : loss - clashes(b, x, a);
+          if (gain > best) [best, bestB, bestY] = [gain, b, y];
+        }
+      }
+      if (best <= 0) continue;
+
+      improved = true;
+      const y = bestY;
+      remove(members[x]!, a);
+      remove(movers[x]!, a);
+      if (y >= 0) {
+        members[y]!.push(a);
+        movers[y]!.push(a);
+      } else byeMembers.push(a);
+      mentorOf[a] = y;
+      if (bestB >= 0) {
+        const b = bestB;
+        if (y >= 0) {
+          remove(members[y]!, b);
+          remove(movers[y]!, b);
+        } else remove(byeMembers, b);
+        members[x]!.push(b);
+        movers[x]!.push(b);
+        mentorOf[b] = x;
+      } else {
+        empty[y]!--;
+        empty[x]!++;
+      }
+    }
+    if (!improved) break;
+  }
+}

@@ -1,0 +1,113 @@
+// A real Tablehop server in a child process (`tsx server/main.ts`) on Redis, for tests
+// that kill it (SIGKILL: no goodbye to anyone) and start it again on the same port.
+// Its keys live under a prefix of its own and are deleted by `cleanup`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { RedisStore } from '../../server/store/RedisStore';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** What `npx tsx` runs, without npx's own start-up time. */
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  prefix: string;
+  /** Starts the server (again) and resolves once /healthz answers. */
+  start(): Promise<void>;
+  /** SIGKILL, like a crash or a pulled plug; resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** Stops the server if it runs and deletes every Redis key under its prefix. */
+  cleanup(): Promise<void>;
+}
+
+export async function serverProcess(options: { redisUrl?: string; tickMs?: number } = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const prefix = `tablehop-test:${randomBytes(4).toString('hex')}:`;
+  const redisUrl = options.redisUrl ?? inject('redisUrl');
+  let child: ChildProcess | null = null;
+  let output = '';
+
+  async function healthy(): Promise<boolean> {
+    try {
+      return (await fetch(`${url}/healthz`)).ok;
+    } catch {
+      return false;
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (child) throw new Error('the server is already running');
+    output = '';
+    const started = spawn(TSX, ['server/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: url,
+        REDIS_URL: redisUrl,
+        REDIS_PREFIX: prefix,
+        LOG_LEVEL: 'warn',
+        TICK_MS: String(options.tickMs ?? 100),
+      },
+      // Its own process group, so a kill reaches tsx's node child too.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    started.stdout?.on('data', (chunk) => (output += chunk));
+    started.stderr?.on('data', (chunk) => (output += chunk));
+    started.once('exit', () => {
+      if (child === started) child = null;
+    });
+    const until = Date.now() + 20_000;
+    while (!(await healthy())) {
+      if (child !== started) throw new Error(`the server exited while starting:\n${output}`);
+      if (Date.now() > until) throw new Error(`the server did not answer /healthz within 20 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function kill(): Promise<void> {
+    const running = child;
+    if (!running?.pid) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    try {
+      process.kill(-running.pid, 'SIGKILL');
+    } catch {
+      running.kill('SIGKILL');
+    }
+    await exited;
+    child = null;
+    // The port is free once nothing answers on it.
+    while (await healthy()) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  async function cleanup(): Promise<void> {
+    await kill();
+    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60 });
+    try {
+      await store.flushPrefix();
+    } finally {
+      await store.close();
+    }
+  }
+
+  return { url, port, prefix, start, kill, cleanup };
+}
