@@ -11,6 +11,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Config } from './config';
 import { EventService } from './events/eventService';
 import { registerErrorHandler } from './http/errorHandler';
+import { registerSecurity } from './http/security';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
 import { peopleRoutes } from './http/routes/people';
@@ -24,6 +25,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     events: EventService;
     realtime: Realtime;
+    config: Config;
   }
 }
 
@@ -42,6 +44,8 @@ export async function buildApp({ config, store }: AppOptions): Promise<FastifyIn
   });
   useZodValidation(app);
   registerErrorHandler(app);
+  await registerSecurity(app, config);
+  app.decorate('config', config);
 
   const events = new EventService(store, config);
   app.decorate('events', events);
@@ -53,7 +57,8 @@ export async function buildApp({ config, store }: AppOptions): Promise<FastifyIn
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The docs page brings its own inline bootstrap; staticCSP gives it a policy with hashes.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   await app.register(healthRoutes);
   await app.register(eventRoutes);

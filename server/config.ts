@@ -18,6 +18,20 @@ export interface Config {
   tickMs: number;
   /** LOG_LEVEL — pino level. Default info; "silent" in tests. */
   logLevel: string;
+  /** ADMIN_TOKEN — if set, creating an event needs "Authorization: Bearer <ADMIN_TOKEN>". Unset: anyone may create one. */
+  adminToken: string | undefined;
+  /** CORS_ORIGINS — comma-separated origins allowed to call the API from other sites. Unset: none (same origin only). */
+  corsOrigins: string[];
+  /** MAX_PARTICIPANTS — people per event, default 20000: one event cannot eat the server. */
+  maxParticipants: number;
+  /** RATE_LIMIT_CREATE — events created per IP per minute, default 20. */
+  rateLimitCreate: number;
+  /** RATE_LIMIT_JOIN — joins per IP per minute, default 1200 (a whole hall can sit behind one venue NAT address). */
+  rateLimitJoin: number;
+  /** RATE_LIMIT_RATINGS — ratings per IP per minute, default 6000 (thousands of phones rate in the same changeover). */
+  rateLimitRatings: number;
+  /** WRONG_CODES_LIMIT — wrong join codes per IP per 10 minutes before joins from it pause, default 100 (makes guessing codes impractical). */
+  wrongCodesLimit: number;
 }
 
 /** The first non-internal IPv4 address: what a phone on the same network can reach. */
@@ -55,5 +69,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: integer(env, 'RETENTION_DAYS', 30, 1, 3650),
     tickMs: integer(env, 'TICK_MS', 200, 20, 1000),
     logLevel: env.LOG_LEVEL || 'info',
+    adminToken: env.ADMIN_TOKEN || undefined,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    maxParticipants: integer(env, 'MAX_PARTICIPANTS', 20_000, 1, 1_000_000),
+    rateLimitCreate: integer(env, 'RATE_LIMIT_CREATE', 20, 1, 1_000_000),
+    rateLimitJoin: integer(env, 'RATE_LIMIT_JOIN', 1200, 1, 10_000_000),
+    rateLimitRatings: integer(env, 'RATE_LIMIT_RATINGS', 6000, 1, 10_000_000),
+    wrongCodesLimit: integer(env, 'WRONG_CODES_LIMIT', 100, 1, 1_000_000),
   };
 }

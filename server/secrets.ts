@@ -18,6 +18,11 @@ export function newJoinCode(): string {
 
 export const sha256 = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
+/** Compares two secrets without leaking, through timing, how much of them matched. */
+export function sameSecret(presented: string, expected: string): boolean {
+  return matchesHash(presented, sha256(expected));
+}
+
 /** Compares a presented secret with a stored hash without leaking timing. */
 export function matchesHash(secret: string, hash: string): boolean {
   const a = Buffer.from(sha256(secret), 'hex');

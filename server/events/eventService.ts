@@ -54,7 +54,7 @@ export class EventService {
 
   constructor(
     readonly store: Store,
-    private readonly config: Pick<Config, 'publicUrl'>,
+    private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants'>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -154,6 +154,14 @@ export class EventService {
     const state = await this.store.getState(event.id);
     if (!state) throw notFound('There is no event with that id — check the link.');
     if (state.status === 'ended') throw conflict('This event has ended; ask the organizer for the next one.');
+    const count = await this.store.countParticipants(event.id);
+    if (count + people.length > this.config.maxParticipants) {
+      throw conflict(
+        people.length === 1
+          ? `This event is full (${this.config.maxParticipants} people); ask the organizer.`
+          : `This would take the event past its ${this.config.maxParticipants} people (it has ${count}); nothing was imported.`,
+      );
+    }
     const joinedAt = this.now();
     const tokens = people.map(() => newSecret());
     const fresh: Participant[] = people.map((p) => ({
@@ -223,7 +231,13 @@ export class EventService {
   // ---- the clock ----------------------------------------------------------------
 
   async act(eventId: string, action: OrganizerActionName, seconds?: number): Promise<PublicEventState> {
+    // Two organizers pressing "skip" at the same instant mean the same phase: if it has
+    // already moved on when this one retries, the skip is done, not due again.
+    let pressedOn: string | undefined;
     await this.transition(eventId, (state, event, now) => {
+      const phase = `${state.phase}:${state.round}`;
+      pressedOn ??= phase;
+      if (action === 'skip' && phase !== pressedOn) return state;
       const result = applyAction(state, event, action, now, seconds);
       if (!result.ok) throw new HttpError(result.status, result.message);
       return result.state;

@@ -147,6 +147,25 @@ export class MemoryStore implements Store {
     return data ? [...data.ratings.values()].map((r) => structuredClone(r)) : [];
   }
 
+  async countParticipants(eventId: string): Promise<number> {
+    return this.data(eventId)?.participants.size ?? 0;
+  }
+
+  private counters = new Map<string, { count: number; expiresAt: number }>();
+
+  async attempts(key: string, windowSeconds: number, add: 0 | 1): Promise<number> {
+    const now = Date.now();
+    let counter = this.counters.get(key);
+    if (!counter || counter.expiresAt <= now) {
+      if (!add) return 0;
+      if (this.counters.size > 100_000) for (const [k, c] of this.counters) if (c.expiresAt <= now) this.counters.delete(k);
+      counter = { count: 0, expiresAt: now + windowSeconds * 1000 };
+      this.counters.set(key, counter);
+    }
+    counter.count += add;
+    return counter.count;
+  }
+
   async dueEvents(now: number): Promise<string[]> {
     const due: string[] = [];
     for (const [id, data] of this.events) {

@@ -197,6 +197,17 @@ export class RedisStore implements Store {
     return all.map((raw) => JSON.parse(raw) as Rating);
   }
 
+  async countParticipants(eventId: string): Promise<number> {
+    return this.client.hLen(this.key(eventId, 'participants'));
+  }
+
+  async attempts(key: string, windowSeconds: number, add: 0 | 1): Promise<number> {
+    const full = `${this.prefix}attempts:${key}`;
+    if (!add) return Number((await this.client.get(full)) ?? 0);
+    const [count] = await this.client.multi().incr(full).expire(full, windowSeconds, 'NX').exec();
+    return Number(count);
+  }
+
   async dueEvents(now: number): Promise<string[]> {
     return this.client.zRangeByScore(this.dueKey, '-inf', now);
   }

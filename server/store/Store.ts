@@ -42,6 +42,15 @@ export interface Store {
   saveRating(eventId: string, rating: Rating): Promise<void>;
   listRatings(eventId: string): Promise<Rating[]>;
 
+  /** How many people an event has (to cap it). */
+  countParticipants(eventId: string): Promise<number>;
+
+  /**
+   * A counter that forgets itself `windowSeconds` after its first hit: adds `add` (0 to
+   * just read) and returns the count. Used to slow down people guessing join codes.
+   */
+  attempts(key: string, windowSeconds: number, add: 0 | 1): Promise<number>;
+
   /** Events whose current phase ends at or before `now`. */
   dueEvents(now: number): Promise<string[]>;
 

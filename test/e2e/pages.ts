@@ -4,7 +4,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ARTIFACTS, screenshotAt, seriousA11yProblems, type AxeProblem, type Size } from '../support/browser';
+import { ARTIFACTS, overflows, screenshotAt, seriousA11yProblems, settle, type AxeProblem, type Size } from '../support/browser';
 
 /** mm:ss → seconds. */
 export const parseClock = (text: string | null) => {
@@ -27,10 +27,20 @@ export class ViewChecks {
   readonly problems: Record<string, AxeProblem[]> = {};
   readonly screenshots: string[] = [];
 
+  /** Views that scroll sideways at some size (nothing should). */
+  readonly sideways: string[] = [];
+
   async check(page: Page, name: string, sizes: Size[]): Promise<void> {
     const found = await seriousA11yProblems(page);
     if (found.length) this.problems[name] = found;
     this.screenshots.push(...(await screenshotAt(page, name, sizes)));
+    const original = page.viewportSize();
+    for (const size of sizes) {
+      await page.setViewportSize(size);
+      await settle(page);
+      if ((await overflows(page)).x > 0) this.sideways.push(`${name} at ${size.width}×${size.height}`);
+    }
+    if (original) await page.setViewportSize(original);
   }
 }
 

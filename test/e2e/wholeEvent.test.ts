@@ -241,7 +241,8 @@ describe('a whole event in Chromium', () => {
     expect(await organizer.getByText('Ada <b>Lovelace</b>').count()).toBeGreaterThan(0);
     expect(await ada.page.getByText('Marie <i>Curie</i>').count() + (await ada.page.getByText('Alan Turing').count())).toBeGreaterThan(0);
 
-    // ---- Accessibility: no serious or critical axe finding on any view.
+    // ---- Accessibility: no serious or critical axe finding on any view; nothing scrolls sideways.
     expect(views.problems).toEqual({});
+    expect(views.sideways).toEqual([]);
   });
 });

@@ -123,6 +123,25 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(await store.createEvent(event('e9', 'DEL234'), lobbyState())).toBe(true);
   });
 
+  it('counts attempts in a window that forgets itself', async () => {
+    await open();
+    const key = `wrong:${Math.random()}`;
+    expect(await store.attempts(key, 1, 0)).toBe(0);
+    expect(await store.attempts(key, 1, 1)).toBe(1);
+    expect(await store.attempts(key, 1, 1)).toBe(2);
+    expect(await store.attempts(key, 1, 0)).toBe(2);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await store.attempts(key, 1, 0)).toBe(0);
+  });
+
+  it('counts participants', async () => {
+    await open();
+    await store.createEvent(event('e1', 'CNT234'), lobbyState());
+    expect(await store.countParticipants('e1')).toBe(0);
+    await store.addParticipants('e1', [person('a', 'mentee'), person('b', 'mentee')], ['x', 'y']);
+    expect(await store.countParticipants('e1')).toBe(2);
+  });
+
   it('answers ping while reachable', async () => {
     await open();
     expect(await store.ping()).toBe(true);

@@ -2,6 +2,7 @@
 // plus what every browser scenario needs: device sizes, screenshots into
 // test-artifacts/, an axe-core check, and reading a page's countdown to the millisecond.
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
@@ -136,7 +137,8 @@ export async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 }
 
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let axeSource: string | undefined;
 
 export interface AxeProblem {
   id: string;
@@ -145,9 +147,15 @@ export interface AxeProblem {
   targets: string[];
 }
 
-/** axe-core's serious and critical findings on the page as it is now (WCAG 2 A/AA rules and best practices). */
+/**
+ * axe-core's serious and critical findings on the page as it is now (WCAG 2 A/AA rules
+ * and best practices). axe is evaluated through the DevTools protocol rather than
+ * added as a <script> tag: the server's Content-Security-Policy (script-src 'self')
+ * rightly refuses inline scripts, and the pages are tested with it on.
+ */
 export async function seriousA11yProblems(page: Page): Promise<AxeProblem[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axeSource });
+  axeSource ??= await readFile(axePath, 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: any[] }> } }).axe;
     const { violations } = await axe.run(document, { resultTypes: ['violations'] });
@@ -186,8 +194,10 @@ export async function countdownDeadline(page: Page, selector = '[data-remaining-
 
 /** Whether the document is taller or wider than the window (a scrollbar would show). */
 export async function overflows(page: Page): Promise<{ x: number; y: number }> {
+  // Against the layout viewport (clientWidth): a mobile browser may zoom out to show
+  // overflowing content, which would hide it from innerWidth.
   return page.evaluate(() => ({
-    x: document.documentElement.scrollWidth - window.innerWidth,
-    y: document.documentElement.scrollHeight - window.innerHeight,
+    x: Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    y: Math.max(0, document.documentElement.scrollHeight - document.documentElement.clientHeight),
   }));
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../server/app';
-import type { Config } from '../../server/config';
+import { loadConfig, type Config } from '../../server/config';
 import { MemoryStore } from '../../server/store/MemoryStore';
 import { RedisStore } from '../../server/store/RedisStore';
 import type { Store } from '../../server/store/Store';
@@ -28,11 +28,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(kind: StoreKind, options: { prefix?: string; tickMs?: number; redisUrl?: string } = {}): Promise<TestServer> {
+export async function startServer(
+  kind: StoreKind,
+  options: { prefix?: string; tickMs?: number; redisUrl?: string; config?: Partial<Config> } = {},
+): Promise<TestServer> {
   const prefix = options.prefix ?? testPrefix();
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const store = await openTestStore(kind, prefix, redisUrl);
   const config: Config = {
+    ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     publicUrl: 'http://127.0.0.1',
@@ -41,6 +45,9 @@ export async function startServer(kind: StoreKind, options: { prefix?: string; t
     retentionDays: 1,
     tickMs: options.tickMs ?? 50,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests create many events from one address; the limits have tests of their own.
+    rateLimitCreate: 10_000,
+    ...options.config,
   };
   const app = await buildApp({ config, store });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,6 +5,8 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { CreateEventSchema, OrganizerActionSchema } from '../../../shared/schemas';
 import { resultsCsv } from '../../events/resultsCsv';
+import { HttpError } from '../../errors';
+import { sameSecret } from '../../secrets';
 import { bearer } from '../auth';
 
 const EventParams = z.object({ id: z.string().min(1).max(64) });
@@ -16,9 +18,22 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const events = app.events;
 
-  api.post('/api/events', { schema: { body: CreateEventSchema, tags: ['events'], summary: 'Create an event' } }, async (request, reply) => {
-    return reply.status(201).send(await events.createEvent(request.body));
-  });
+  api.post(
+    '/api/events',
+    {
+      config: { rateLimit: { max: app.config.rateLimitCreate, timeWindow: '1 minute' } },
+      schema: { body: CreateEventSchema, tags: ['events'], summary: 'Create an event (needs ADMIN_TOKEN as bearer when the server sets one)' },
+    },
+    async (request, reply) => {
+      const adminToken = app.config.adminToken;
+      if (adminToken) {
+        const presented = bearer(request);
+        if (!presented) throw new HttpError(401, 'Creating events on this server needs the admin token: send "Authorization: Bearer <ADMIN_TOKEN>".');
+        if (!sameSecret(presented, adminToken)) throw new HttpError(403, 'That admin token is not the one this server was started with.');
+      }
+      return reply.status(201).send(await events.createEvent(request.body));
+    },
+  );
 
   api.get('/api/events/:id/state', { schema: { params: EventParams, tags: ['events'], summary: 'Public state (the projector view)' } }, async (request) => {
     return events.publicState(request.params.id);

@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ImportSchema, JoinSchema, PresenceSchema, describeIssues } from '../../../shared/schemas';
-import { badRequest } from '../../errors';
+import { HttpError, badRequest } from '../../errors';
 import { parseRosterCsv } from '../../events/rosterCsv';
 import { bearer } from '../auth';
 
+const WRONG_CODE_WINDOW_SECONDS = 600;
 const EventParams = z.object({ id: z.string().min(1).max(64) });
 const PersonParams = EventParams.extend({ participantId: z.string().min(1).max(64) });
 
@@ -16,9 +17,27 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
   // A roster can be posted straight from a spreadsheet export.
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
-  api.post('/api/join', { schema: { body: JoinSchema, tags: ['people'], summary: 'Join with the event code' } }, async (request, reply) => {
-    return reply.status(201).send(await events.join(request.body));
-  });
+  api.post(
+    '/api/join',
+    {
+      config: { rateLimit: { max: app.config.rateLimitJoin, timeWindow: '1 minute' } },
+      schema: { body: JoinSchema, tags: ['people'], summary: 'Join with the event code' },
+    },
+    async (request, reply) => {
+      // Wrong codes from one address are counted: after too many, joins from there pause for
+      // a while, so trying codes until one works is impractical (SECURITY.md has the sums).
+      const guesses = `wrong-code:${request.ip}`;
+      if ((await events.store.attempts(guesses, WRONG_CODE_WINDOW_SECONDS, 0)) >= app.config.wrongCodesLimit) {
+        throw new HttpError(429, 'Too many wrong event codes from this network; wait ten minutes, then check the code on the screen.');
+      }
+      try {
+        return reply.status(201).send(await events.join(request.body));
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 404) await events.store.attempts(guesses, WRONG_CODE_WINDOW_SECONDS, 1);
+        throw error;
+      }
+    },
+  );
 
   api.post(
     '/api/events/:id/participants',
