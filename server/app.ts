@@ -34,11 +34,13 @@ export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.u
 export interface AppOptions {
   config: Config;
   store: Store;
+  /** Where logs go (tests read them to check they carry no names or secrets). Default: stdout. */
+  logStream?: { write(line: string): void };
 }
 
-export async function buildApp({ config, store }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, store, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
     // Phones on venue Wi-Fi come through proxies; trust X-Forwarded-* for their addresses.
     trustProxy: true,
   });

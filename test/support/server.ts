@@ -30,7 +30,7 @@ export interface TestServer {
 
 export async function startServer(
   kind: StoreKind,
-  options: { prefix?: string; tickMs?: number; redisUrl?: string; config?: Partial<Config> } = {},
+  options: { prefix?: string; tickMs?: number; redisUrl?: string; config?: Partial<Config>; logStream?: { write(line: string): void } } = {},
 ): Promise<TestServer> {
   const prefix = options.prefix ?? testPrefix();
   const redisUrl = options.redisUrl ?? inject('redisUrl');
@@ -49,7 +49,7 @@ export async function startServer(
     rateLimitCreate: 10_000,
     ...options.config,
   };
-  const app = await buildApp({ config, store });
+  const app = await buildApp({ config, store, ...(options.logStream ? { logStream: options.logStream } : {}) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   // Links in answers should point at this very server.
   config.publicUrl = address;
