@@ -75,3 +75,11 @@ export async function importParticipantsCsv(eventId: string, organizerKey: strin
 export async function fetchExportCsv(eventId: string, organizerKey: string): Promise<Blob> {
   return (await request(`/api/events/${encodeURIComponent(eventId)}/export.csv`, { headers: bearer(organizerKey) })).blob();
 }
+
+/** Marks someone absent (left out of the next rounds) or present again. */
+export async function setPresence(eventId: string, organizerKey: string, participantId: string, present: boolean): Promise<void> {
+  await request(
+    `/api/events/${encodeURIComponent(eventId)}/participants/${encodeURIComponent(participantId)}/presence`,
+    json({ present }, bearer(organizerKey)),
+  );
+}

@@ -18,45 +18,61 @@ export class ServerClock {
   /** Estimated server time, refreshed every tick. Read it to re-render countdowns. */
   serverNow = $state(Date.now());
 
-  private readonly estimator = new ClockOffsetEstimator();
+  private estimator = new ClockOffsetEstimator();
+  /** Whether any round trip was ever measured; until then a snapshot's `serverNow` is the best guess. */
+  private measured = false;
   private ticker: ReturnType<typeof setInterval> | null = null;
 
   /** Uses the `serverNow` of a snapshot until real samples arrive (it ignores latency, so it is rough). */
   seed(serverNow: number): void {
-    if (this.estimator.sampleCount > 0) return;
+    if (this.measured) return;
     this.offsetMs = serverNow - Date.now();
     this.tick();
   }
 
-  /** Pings over this socket on every (re)connect and every 10 s while connected. Returns a detach function. */
+  /**
+   * Pings over this socket on every (re)connect and every 10 s while connected. Each
+   * connect starts a fresh estimate (the phone may have slept, its clock may have been
+   * corrected meanwhile); the old offset stays in use until the first new sample.
+   * Returns a detach function.
+   */
   attach(socket: TablehopSocket): () => void {
     this.startTicking();
-    let timer: ReturnType<typeof setInterval> | null = null;
-    let burst = 0;
-    const sample = async () => {
-      const result = await pingClock(socket);
-      if (!result) return;
-      this.estimator.add(result);
-      this.offsetMs = this.estimator.offsetMs;
-      this.tick();
-    };
-    const onConnect = async () => {
-      const mine = ++burst;
-      for (let i = 0; i < CONNECT_PINGS && mine === burst && socket.connected; i++) await sample();
-      if (timer === null) timer = setInterval(() => socket.connected && void sample(), PING_EVERY_MS);
-    };
+    const onConnect = () => void this.burst(socket);
+    const timer = setInterval(() => {
+      if (socket.connected) void this.sample(socket, this.estimator);
+    }, PING_EVERY_MS);
     socket.on('connect', onConnect);
-    if (socket.connected) void onConnect();
+    if (socket.connected) onConnect();
     return () => {
       socket.off('connect', onConnect);
-      burst++;
-      if (timer !== null) clearInterval(timer);
+      clearInterval(timer);
+      this.estimator = new ClockOffsetEstimator(); // stops a burst in flight
     };
+  }
+
+  /** A fresh series of samples: after connecting, or when the page comes back into view. */
+  async burst(socket: TablehopSocket): Promise<void> {
+    const estimator = new ClockOffsetEstimator();
+    this.estimator = estimator;
+    for (let i = 0; i < CONNECT_PINGS && socket.connected && this.estimator === estimator; i++) {
+      await this.sample(socket, estimator);
+    }
   }
 
   /** Milliseconds left in the event's current phase, or null when no clock runs (lobby, ended). */
   remainingMs(event: Pick<EventSummary, 'status' | 'phaseEndsAt' | 'remainingMs' | 'phase' | 'round' | 'version'>): number | null {
     return remainingMsAt(event, this.serverNow);
+  }
+
+  private async sample(socket: TablehopSocket, estimator: ClockOffsetEstimator): Promise<void> {
+    const result = await pingClock(socket);
+    if (!result || this.estimator !== estimator) return;
+    estimator.add(result);
+    if (estimator.sampleCount === 0) return;
+    this.measured = true;
+    this.offsetMs = estimator.offsetMs;
+    this.tick();
   }
 
   private tick(): void {
@@ -86,4 +102,9 @@ export function phaseDurationMs(event: Pick<EventSummary, 'phase' | 'roundSecond
   if (event.phase === 'talk') return event.roundSeconds * 1000;
   if (event.phase === 'changeover') return event.changeoverSeconds * 1000;
   return 0;
+}
+
+/** The last minute of a talk longer than a minute: time to wrap up. */
+export function isLastMinute(event: Pick<EventSummary, 'phase' | 'roundSeconds'>, remainingMs: number | null): boolean {
+  return event.phase === 'talk' && event.roundSeconds > 60 && remainingMs !== null && remainingMs <= 60_000;
 }

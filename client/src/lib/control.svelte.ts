@@ -1,5 +1,6 @@
 // The organizer's live view and actions for one event.
 import type { ControlView, OrganizerActionName, PublicEventState } from '../../../shared/domain';
+import { setPresence } from './api';
 import { clock } from './clock.svelte';
 import { isCurrent, LiveConnection } from './connection.svelte';
 import { sendOrganizerAction } from './socket';
@@ -9,9 +10,15 @@ export class ControlStore {
   /** The action waiting for its acknowledgement, to disable the buttons meanwhile. */
   pending = $state<OrganizerActionName | null>(null);
   actionError = $state<string | null>(null);
+  /** People whose presence change is on its way, by id. */
+  presencePending = $state<Record<string, boolean>>({});
+  presenceError = $state<string | null>(null);
   readonly connection: LiveConnection;
 
-  constructor(eventId: string, organizerKey: string) {
+  constructor(
+    private readonly eventId: string,
+    private readonly organizerKey: string,
+  ) {
     this.connection = new LiveConnection({ eventId, organizerKey });
     const socket = this.connection.socket;
     let resync = true;
@@ -45,6 +52,26 @@ export class ControlStore {
     this.pending = null;
     if (ack.ok) this.mergeState(ack.value);
     else this.actionError = ack.message;
+  }
+
+  /** Marks someone absent or present; the roster shows the change at once and the server confirms it. */
+  async setPresent(participantId: string, present: boolean): Promise<void> {
+    this.presenceError = null;
+    this.presencePending[participantId] = present;
+    this.patchRoster(participantId, present);
+    try {
+      await setPresence(this.eventId, this.organizerKey, participantId, present);
+    } catch (error) {
+      this.patchRoster(participantId, !present);
+      this.presenceError = error instanceof Error ? error.message : String(error);
+    } finally {
+      delete this.presencePending[participantId];
+    }
+  }
+
+  private patchRoster(participantId: string, present: boolean): void {
+    if (!this.view) return;
+    this.view = { ...this.view, roster: this.view.roster.map((p) => (p.id === participantId ? { ...p, present } : p)) };
   }
 
   private mergeState(state: Partial<PublicEventState> & { version: number }): void {

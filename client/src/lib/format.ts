@@ -21,14 +21,24 @@ export function phaseName(event: Pick<EventSummary, 'phase' | 'status'>): string
   return PHASE_WORDS[event.phase];
 }
 
-/** One sentence for screen readers when the phase changes. */
-export function phaseAnnouncement(event: Pick<EventSummary, 'phase' | 'status' | 'round' | 'rounds'>): string {
+/** The phase as a status label: "Talk", "Paused — Talk", "1 minute left". */
+export function phaseLabel(event: Pick<EventSummary, 'phase' | 'status'>, lastMinute = false): string {
+  if (event.status === 'paused') return `Paused — ${phaseName(event)}`;
+  if (lastMinute) return '1 minute left';
+  return phaseName(event);
+}
+
+/**
+ * One sentence for screen readers. It changes only when the phase does (or the last
+ * minute starts), so an aria-live region reading it speaks at those moments only.
+ */
+export function phaseAnnouncement(event: Pick<EventSummary, 'phase' | 'status' | 'round' | 'rounds'>, lastMinute = false): string {
   const paused = event.status === 'paused' ? ' Paused.' : '';
   switch (event.phase) {
     case 'lobby':
       return 'Waiting for the event to start.';
     case 'talk':
-      return `Round ${event.round} of ${event.rounds}: talk.${paused}`;
+      return `Round ${event.round} of ${event.rounds}: talk.${lastMinute && !paused ? ' One minute left.' : ''}${paused}`;
     case 'changeover':
       return `Round ${event.round} of ${event.rounds} is over: switch tables.${paused}`;
     case 'ended':
@@ -51,4 +61,18 @@ export function mentorJoinUrlFrom(joinUrl: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** A link as people type it: no "http://", no trailing slash (browsers add both back). */
+export function typedUrl(url: string): string {
+  return url.replace(/^https?:\/\//, '').replace(/\/$/, '');
+}
+
+export type Tone = 'lobby' | 'talk' | 'last' | 'changeover' | 'paused' | 'ended';
+
+/** Which colour the moment wears (see `[data-tone]` in app.css). */
+export function toneOf(event: Pick<EventSummary, 'phase' | 'status'>, lastMinute = false): Tone {
+  if (event.status === 'paused') return 'paused';
+  if (event.phase === 'talk') return lastMinute ? 'last' : 'talk';
+  return event.phase;
 }

@@ -1,4 +1,8 @@
-// One participant's phone: their seat, their event, the ratings they give.
+// One participant's phone: their seat, their event, the ratings they give. A rating
+// made while the connection is away waits in an outbox (kept in local storage, so a
+// reload does not lose it) and is sent as soon as the socket is back. The ratings made
+// are remembered too, so a reload keeps a mentor's tags and note (sending again
+// replaces the whole rating; a form that forgot them would erase them).
 import type { MeView, Seat } from '../../../shared/domain';
 import { ApiError, fetchMe } from './api';
 import { clock } from './clock.svelte';
@@ -9,21 +13,65 @@ import { submitRating, type RatingPayload } from './socket';
 const isTokenRefusal = (message: string) =>
   /join again/i.test(message) || (/token/i.test(message) && /unknown|invalid|expired|not found|not valid|no longer|recogni/i.test(message));
 
+/** Where one rating stands: on its way, waiting for the connection, saved, or refused. */
+export type Delivery = { status: 'sending' | 'waiting' | 'saved' } | { status: 'failed'; message: string };
+
+const ratingKey = (round: number, targetId: string) => `${round}:${targetId}`;
+const outboxKey = (code: string) => `tablehop:outbox:${code.toUpperCase()}`;
+const madeKey = (code: string) => `tablehop:ratings:${code.toUpperCase()}`;
+/** An answer that did not come while connected is tried again after this long. */
+const RETRY_MS = 5_000;
+
+type Ratings = Record<string, RatingPayload>;
+
+function load(key: string): Ratings {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(key) ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as Ratings) : {};
+  } catch {
+    return {};
+  }
+}
+
+function save(key: string, ratings: Ratings): void {
+  try {
+    if (Object.keys(ratings).length === 0) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(ratings));
+  } catch {
+    // Private mode or full: kept for the life of the page only.
+  }
+}
+
 export class MeStore {
   view = $state.raw<MeView | null>(null);
-  /** Scores sent from this phone, by `round:targetId`, on top of `view.ratingsGiven`. */
-  sentScores = $state<Record<string, number>>({});
+  /** Ratings made on this phone, by `round:targetId` (shown at once, before the server answers). */
+  local = $state<Ratings>({});
+  deliveries = $state<Record<string, Delivery>>({});
   readonly connection: LiveConnection;
+  /** Ratings not yet acknowledged by the server. */
+  private outbox: Ratings;
+  private flushing = false;
+  private retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly token: string,
+    private readonly code: string,
     /** Called when the server no longer knows this token: the phone must join again. */
     private readonly onTokenRejected: () => void,
   ) {
+    this.local = load(madeKey(code));
+    this.outbox = load(outboxKey(code));
+    for (const [key, rating] of Object.entries(this.outbox)) {
+      this.local[key] = rating;
+      this.deliveries[key] = { status: 'waiting' };
+    }
     this.connection = new LiveConnection({ token }, (message) => void this.checkRefusal(message));
     const socket = this.connection.socket;
     let resync = true;
-    socket.on('connect', () => (resync = true));
+    socket.on('connect', () => {
+      resync = true;
+      void this.flush();
+    });
     socket.on('me:snapshot', (view) => {
       if (!resync && !isCurrent(this.view?.event ?? null, view.event)) return;
       resync = false;
@@ -33,8 +81,9 @@ export class MeStore {
     socket.on('phase:changed', (event) => {
       if (this.view && isCurrent(this.view.event, event)) this.view = { ...this.view, event };
     });
-    socket.on('seat:changed', ({ seat, nextSeat }) => {
-      if (this.view) this.view = { ...this.view, seat, nextSeat };
+    socket.on('seat:changed', ({ seat, nextSeat, version }) => {
+      // Seats older than the phase we show (two instances' messages crossing) are stale.
+      if (this.view && !(version < this.view.event.version)) this.view = { ...this.view, seat, nextSeat };
     });
     socket.on('headcount:changed', (headcount) => {
       if (this.view) this.view = { ...this.view, event: { ...this.view.event, headcount } };
@@ -46,22 +95,69 @@ export class MeStore {
   }
 
   close(): void {
+    if (this.retry !== null) clearTimeout(this.retry);
     this.connection.close();
   }
 
-  /** The score already given to `targetId` for `round`, if any. */
+  /** The score given to `targetId` for `round`, if any (from this phone or the server). */
   scoreGiven(round: number, targetId: string): number | null {
-    const local = this.sentScores[`${round}:${targetId}`];
-    if (local !== undefined) return local;
+    const local = this.local[ratingKey(round, targetId)];
+    if (local) return local.score;
     return this.view?.ratingsGiven.find((r) => r.round === round && r.targetId === targetId)?.score ?? null;
   }
 
-  /** Sends (or updates) a rating; resolves to an error sentence, or null when saved. */
-  async rate(rating: RatingPayload): Promise<string | null> {
-    const ack = await submitRating(this.connection.socket, rating);
-    if (!ack.ok) return ack.message;
-    this.sentScores[`${rating.round}:${rating.targetId}`] = rating.score;
-    return null;
+  /** What this phone last sent for `targetId` in `round` (tags and note included). */
+  ratingMade(round: number, targetId: string): RatingPayload | null {
+    return this.local[ratingKey(round, targetId)] ?? null;
+  }
+
+  delivery(round: number, targetId: string): Delivery | null {
+    return this.deliveries[ratingKey(round, targetId)] ?? null;
+  }
+
+  /** Gives (or updates) a rating. It is shown at once and sent now, or when the connection returns. */
+  rate(rating: RatingPayload): void {
+    const key = ratingKey(rating.round, rating.targetId);
+    this.local[key] = rating;
+    this.outbox[key] = rating;
+    save(madeKey(this.code), $state.snapshot(this.local));
+    save(outboxKey(this.code), this.outbox);
+    this.deliveries[key] = { status: this.connection.socket.connected ? 'sending' : 'waiting' };
+    void this.flush();
+  }
+
+  /** Sends everything in the outbox, one at a time, while the socket is connected. */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        const socket = this.connection.socket;
+        const entry = Object.entries(this.outbox)[0];
+        if (!entry || !socket.connected) break;
+        const [key, rating] = entry;
+        this.deliveries[key] = { status: 'sending' };
+        const ack = await submitRating(socket, rating);
+        if (this.outbox[key] !== rating) continue; // changed while in flight: send the newer one
+        if (ack.ok) {
+          delete this.outbox[key];
+          this.deliveries[key] = { status: 'saved' };
+        } else if (ack.status >= 400 && ack.status < 500) {
+          // The server will never take this one (not your table, bad input): say why and drop it.
+          delete this.outbox[key];
+          this.deliveries[key] = { status: 'failed', message: ack.message };
+        } else {
+          // No answer (or the server hiccuped): try again on the next connect, or soon.
+          this.deliveries[key] = { status: 'waiting' };
+          if (this.retry === null) this.retry = setTimeout(() => ((this.retry = null), void this.flush()), RETRY_MS);
+          break;
+        }
+        save(outboxKey(this.code), this.outbox);
+      }
+    } finally {
+      this.flushing = false;
+      for (const key of Object.keys(this.outbox)) if (this.deliveries[key]?.status === 'sending') this.deliveries[key] = { status: 'waiting' };
+    }
   }
 
   /** A refusal that is not obviously about the token is double-checked over HTTP. */

@@ -13,6 +13,16 @@ export type SocketIdentity = { token: string } | { eventId: string; organizerKey
 /** How long to wait for an acknowledgement before telling the person to retry. */
 const ACK_TIMEOUT_MS = 8_000;
 
+/**
+ * Reconnect backoff: first retry after ~0.3 s, never more than 2 s apart, so a phone is
+ * back within 2 s of the server (or the Wi-Fi) returning. The ±50 % jitter spreads a
+ * hundred phones reconnecting after a restart.
+ */
+const RECONNECT_DELAY_MS = 300;
+const RECONNECT_DELAY_MAX_MS = 2_000;
+/** A handshake that hangs this long (a half-dead Wi-Fi) is abandoned and retried. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 const NO_ANSWER = 'No answer from the server — check your connection and try again.';
 
 /**
@@ -23,15 +33,22 @@ export function createSocket(identity: SocketIdentity): TablehopSocket {
   return io({
     transports: ['websocket'],
     autoConnect: false,
+    reconnectionDelay: RECONNECT_DELAY_MS,
+    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+    randomizationFactor: 0.5,
+    timeout: CONNECT_TIMEOUT_MS,
     auth: { v: PROTOCOL_VERSION, ...identity },
   });
 }
 
 /** One NTP-style sample: the server's clock, read halfway through a round trip. */
-export async function pingClock(socket: TablehopSocket): Promise<{ sentAt: number; serverNow: number; receivedAt: number } | null> {
+export async function pingClock(
+  socket: TablehopSocket,
+  timeoutMs = ACK_TIMEOUT_MS,
+): Promise<{ sentAt: number; serverNow: number; receivedAt: number } | null> {
   const sentAt = Date.now();
   try {
-    const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('clock:ping', { clientSentAt: sentAt });
+    const reply = await socket.timeout(timeoutMs).emitWithAck('clock:ping', { clientSentAt: sentAt });
     return { sentAt: reply.clientSentAt ?? sentAt, serverNow: reply.serverNow, receivedAt: Date.now() };
   } catch {
     return null;
