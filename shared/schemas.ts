@@ -109,6 +109,17 @@ export const OrganizerActionSchema = exactly(
       error: 'action must be one of start, pause, resume, extend, skip, end',
     }),
     seconds: intIn('seconds', 1, LIMITS.extendSecondsMax).optional(),
+    /**
+     * For skip: the phase the organizer was looking at. If the event has already left it
+     * (another organizer, or the clock, got there first), the press changes nothing.
+     */
+    from: exactly(
+      {
+        phase: z.enum(['lobby', 'talk', 'changeover', 'ended'], { error: 'from.phase must be lobby, talk, changeover or ended' }),
+        round: intIn('from.round', 0, 100),
+      },
+      '{"phase": "talk", "round": 2}',
+    ).optional(),
   },
   '{"action": "extend", "seconds": 60}',
 );

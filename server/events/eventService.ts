@@ -230,10 +230,10 @@ export class EventService {
 
   // ---- the clock ----------------------------------------------------------------
 
-  async act(eventId: string, action: OrganizerActionName, seconds?: number): Promise<PublicEventState> {
-    // Two organizers pressing "skip" at the same instant mean the same phase: if it has
-    // already moved on when this one retries, the skip is done, not due again.
-    let pressedOn: string | undefined;
+  async act(eventId: string, action: OrganizerActionName, seconds?: number, from?: { phase: string; round: number }): Promise<PublicEventState> {
+    // Two organizers pressing "skip" at the same instant mean the same phase: once the event
+    // has left it (the phase they saw, or the one found on the first try), the skip is done.
+    let pressedOn = from ? `${from.phase}:${from.round}` : undefined;
     await this.transition(eventId, (state, event, now) => {
       const phase = `${state.phase}:${state.round}`;
       pressedOn ??= phase;

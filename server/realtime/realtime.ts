@@ -154,7 +154,7 @@ export class Realtime {
       const parsed = OrganizerActionSchema.safeParse(payload);
       if (!parsed.success) return ack({ ok: false, status: 400, message: describeIssues(parsed.error) });
       this.events
-        .act(eventId, parsed.data.action, parsed.data.seconds)
+        .act(eventId, parsed.data.action, parsed.data.seconds, parsed.data.from)
         .then((state) => ack({ ok: true, value: state }))
         .catch((error: unknown) => ack(failure(error)));
     });

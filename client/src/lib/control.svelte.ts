@@ -48,7 +48,10 @@ export class ControlStore {
     if (this.pending) return;
     this.pending = action;
     this.actionError = null;
-    const ack = await sendOrganizerAction(this.connection.socket, seconds === undefined ? { action } : { action, seconds });
+    const shown = this.view?.state;
+    // A skip names the phase on screen, so two organizers pressing at once skip it once.
+    const from = action === 'skip' && shown ? { from: { phase: shown.phase, round: shown.round } } : {};
+    const ack = await sendOrganizerAction(this.connection.socket, seconds === undefined ? { action, ...from } : { action, seconds, ...from });
     this.pending = null;
     if (ack.ok) this.mergeState(ack.value);
     else this.actionError = ack.message;

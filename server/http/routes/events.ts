@@ -55,7 +55,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     { schema: { params: EventParams, body: OrganizerActionSchema, tags: ['organizer'], summary: 'start | pause | resume | extend | skip | end' } },
     async (request) => {
       await events.authorizeOrganizer(request.params.id, bearer(request));
-      return events.act(request.params.id, request.body.action, request.body.seconds);
+      return events.act(request.params.id, request.body.action, request.body.seconds, request.body.from);
     },
   );
 
