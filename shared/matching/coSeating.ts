@@ -7,7 +7,7 @@
 // solver's potentials prune: a zero-cost swap needs both new edges to have
 // zero reduced cost, so only tables whose reduced cost for the mover is 0 are
 // searched. Every accepted move lowers the pair count, so it terminates.
-import type { SeatingProblem } from './seatingProblem';
+import { hasMet, sharedCount, type SeatingProblem } from './seatingProblem';
 import type { SeatingSolution } from './seatingSolver';
 
 /** Upper bound on passes; each pass only tries mentees who still sit with a former table mate. */
@@ -49,6 +49,24 @@ export function reduceCoSeating(p: SeatingProblem, sol: SeatingSolution, room: I
     return c;
   };
   const costAt = costOf;
+  const shared = (i: number, j: number): number => sharedCount(p, i, j);
+  const mentorsByPotential = new Map<number, number[]>();
+  for (let j = 0; j < N; j++) {
+    if (room[j]! <= 0) continue;
+    const key = potR(j);
+    const list = mentorsByPotential.get(key);
+    if (list) list.push(j);
+    else mentorsByPotential.set(key, [j]);
+  }
+  // Mentees sitting out who could take a seat with mentor potential π at no cost:
+  // potential(b) = π − shared(b, ·); indexed by potential(b), searched per π.
+  const byeByPotential = new Map<number, number[]>();
+  const addBye = (b: number): void => {
+    const list = byeByPotential.get(potL(b));
+    if (list) list.push(b);
+    else byeByPotential.set(potL(b), [b]);
+  };
+  for (const b of byeMembers) addBye(b);
   const remove = (list: number[], x: number): void => {
     list.splice(list.indexOf(x), 1);
   };
@@ -65,25 +83,38 @@ export function reduceCoSeating(p: SeatingProblem, sol: SeatingSolution, room: I
       let bestB = -1;
       let bestY = -2;
 
-      const targets = hasBye ? N + 1 : N;
-      for (let t = 0; t < targets; t++) {
-        const y = t < N ? t : -1;
-        if (y === x || (y >= 0 && room[y]! <= 0)) continue;
-        const cay = costAt(a, y);
-        // A move keeps the cost (and the potentials a valid dual) only if a's new edge has zero reduced cost.
-        if (cay + potL(a) - potR(y) !== 0) continue;
+      const pa = potL(a);
+      const consider = (y: number, cay: number): void => {
         if (y >= 0 && empty[y]! > 0 && cay === cax) {
           const gain = loss - clashes(a, y, -1);
           if (gain > best) [best, bestB, bestY] = [gain, -1, y];
         }
-        const others = y >= 0 ? movers[y]! : byeMembers;
-        for (const b of others) {
-          if (costAt(b, x) + potL(b) - potR(x) !== 0) continue;
-          if (cay + costAt(b, x) !== cax + costAt(b, y)) continue;
+        const px = potR(x);
+        const trySwap = (b: number): boolean => {
+          if (b === a) return false;
+          const cbx = costAt(b, x);
+          if (cbx + potL(b) - px !== 0 || cay + cbx !== cax + costAt(b, y)) return false;
           const gain = y >= 0 ? loss + clashes(b, y, -1) - clashes(a, y, b) - clashes(b, x, a) : loss - clashes(b, x, a);
           if (gain > best) [best, bestB, bestY] = [gain, b, y];
+          return y < 0 && gain >= loss; // nothing sitting out can do better
+        };
+        if (y >= 0) {
+          for (const b of movers[y]!) trySwap(b);
+          return;
+        }
+        // b sitting out fits at x at no cost only if potential(b) = π(x) + shared(b, x).
+        for (let s = 0; s <= p.mostMentorTopics; s++) {
+          for (const b of byeByPotential.get(px + s) ?? []) if (trySwap(b)) return;
+        }
+      };
+      // Only tables where a's edge has zero reduced cost can take a at no cost:
+      // potential(y) = potential(a) − shared(a, y) for a mentor a has not met.
+      for (let s = 0; s <= p.menteeTopicCount[a]!; s++) {
+        for (const y of mentorsByPotential.get(pa - s) ?? []) {
+          if (y !== x && shared(a, y) === s && !hasMet(p, a, y)) consider(y, -s);
         }
       }
+      if (hasBye && costAt(a, -1) + pa - potR(-1) === 0) consider(-1, costAt(a, -1));
       if (best <= 0) continue;
 
       improved = true;
@@ -93,14 +124,14 @@ export function reduceCoSeating(p: SeatingProblem, sol: SeatingSolution, room: I
       if (y >= 0) {
         members[y]!.push(a);
         movers[y]!.push(a);
-      } else byeMembers.push(a);
+      } else addBye(a);
       mentorOf[a] = y;
       if (bestB >= 0) {
         const b = bestB;
         if (y >= 0) {
           remove(members[y]!, b);
           remove(movers[y]!, b);
-        } else remove(byeMembers, b);
+        } else remove(byeByPotential.get(potL(b))!, b);
         members[x]!.push(b);
         movers[x]!.push(b);
         mentorOf[b] = x;

@@ -28,6 +28,8 @@ export interface SeatingProblem {
   order: Int32Array;
   /** Per mentee, a seeded 32-bit hash (rotates tie choices among mentors). */
   menteeHash: Uint32Array;
+  /** The seed, hashed. */
+  seedHash: number;
 }
 
 export function buildProblem(input: MatchInput): SeatingProblem {
@@ -106,6 +108,7 @@ export function buildProblem(input: MatchInput): SeatingProblem {
     partnerList,
     order,
     menteeHash,
+    seedHash,
   };
 }
 
