@@ -142,10 +142,14 @@ export interface PublicEventState {
   version: number;
   /** Server time the current state was committed. */
   changedAt: number | null;
+  /** What the event added up to so far: exchanges held in rounds that started, ratings given. */
+  stats: { exchanges: number; ratings: number };
   tables: PublicTable[];
+  /** During a changeover: where people walk to next (names only). */
+  nextTables: PublicTable[];
 }
 
-export type EventSummary = Omit<PublicEventState, 'tables'>;
+export type EventSummary = Omit<PublicEventState, 'tables' | 'nextTables'>;
 
 /** Everything one phone needs, sent on every connect and answered by GET /api/me. */
 export interface MeView {

@@ -45,9 +45,20 @@ interface Snapshot {
   state: RoundState;
   people: Map<string, Participant>;
   plans: Map<number, SeatingPlan>;
+  ratingsGiven: number;
 }
 
 const COMMIT_ATTEMPTS = 8;
+
+/** Mentor–mentee exchanges in the rounds that have started. */
+function exchangesHeld(state: RoundState, plans: ReadonlyMap<number, SeatingPlan>): number {
+  if (state.phase === 'lobby') return 0;
+  let exchanges = 0;
+  for (const plan of plans.values()) {
+    if (plan.round <= state.round) for (const table of plan.tables) exchanges += table.menteeIds.length;
+  }
+  return exchanges;
+}
 
 export class EventService {
   notifier: EventNotifier = silent;
@@ -316,11 +327,12 @@ export class EventService {
   // ---- views ----------------------------------------------------------------------
 
   async load(eventId: string): Promise<Snapshot> {
-    const [event, state, participants, plans] = await Promise.all([
+    const [event, state, participants, plans, ratingsGiven] = await Promise.all([
       this.store.getEvent(eventId),
       this.store.getState(eventId),
       this.store.listParticipants(eventId),
       this.store.listPlans(eventId),
+      this.store.countRatings(eventId),
     ]);
     if (!event || !state) throw notFound('There is no event with that id — check the link.');
     return {
@@ -328,10 +340,11 @@ export class EventService {
       state,
       people: new Map(participants.map((p) => [p.id, p])),
       plans: new Map(plans.map((p) => [p.round, p])),
+      ratingsGiven,
     };
   }
 
-  summary({ event, state, people }: Snapshot): EventSummary {
+  summary({ event, state, people, plans, ratingsGiven }: Snapshot): EventSummary {
     const now = this.now();
     let mentors = 0;
     for (const p of people.values()) if (p.role === 'mentor') mentors++;
@@ -354,6 +367,7 @@ export class EventService {
       headcount: { mentors, mentees: people.size - mentors },
       version: state.version,
       changedAt: state.changedAt ?? null,
+      stats: { exchanges: exchangesHeld(state, plans), ratings: ratingsGiven },
     };
   }
 
@@ -368,7 +382,11 @@ export class EventService {
   }
 
   publicStateOf(snapshot: Snapshot): PublicEventState {
-    return { ...this.summary(snapshot), tables: publicTables(this.currentPlan(snapshot), snapshot.people) };
+    return {
+      ...this.summary(snapshot),
+      tables: publicTables(this.currentPlan(snapshot), snapshot.people),
+      nextTables: publicTables(this.nextPlan(snapshot), snapshot.people),
+    };
   }
 
   async publicState(eventId: string): Promise<PublicEventState> {

@@ -93,7 +93,7 @@ export class Fanout implements EventNotifier {
     if (!local && !screens) return;
     const snapshot = await this.events.load(eventId);
     const state = this.events.publicStateOf(snapshot);
-    const { tables: _tables, ...summary } = state;
+    const { tables: _tables, nextTables: _nextTables, ...summary } = state;
     this.io.local.to(eventRoom(eventId)).emit(ServerEvents.phaseChanged, summary);
     if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
     if (!local) return;

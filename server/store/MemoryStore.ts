@@ -142,6 +142,10 @@ export class MemoryStore implements Store {
     data.ratings.set(ratingKey(rating), structuredClone(rating));
   }
 
+  async countRatings(eventId: string): Promise<number> {
+    return this.data(eventId)?.ratings.size ?? 0;
+  }
+
   async listRatings(eventId: string): Promise<Rating[]> {
     const data = this.data(eventId);
     return data ? [...data.ratings.values()].map((r) => structuredClone(r)) : [];

@@ -192,6 +192,10 @@ export class RedisStore implements Store {
     await this.client.hSet(this.key(eventId, 'ratings'), field, JSON.stringify(rating));
   }
 
+  async countRatings(eventId: string): Promise<number> {
+    return this.client.hLen(this.key(eventId, 'ratings'));
+  }
+
   async listRatings(eventId: string): Promise<Rating[]> {
     const all = await this.client.hVals(this.key(eventId, 'ratings'));
     return all.map((raw) => JSON.parse(raw) as Rating);

@@ -38,6 +38,7 @@ export interface Store {
   updateParticipant(eventId: string, participant: Participant): Promise<boolean>;
   ownerOfToken(tokenHash: string): Promise<TokenOwner | null>;
 
+  countRatings(eventId: string): Promise<number>;
   /** Insert or replace the rating for (round, rater, target): sending again updates, never duplicates. */
   saveRating(eventId: string, rating: Rating): Promise<void>;
   listRatings(eventId: string): Promise<Rating[]>;
