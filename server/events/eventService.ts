@@ -17,8 +17,9 @@ import { advanceDue, applyAction, lobbyState, remainingMsAt, roundNeedingPlan } 
 import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
 import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
 import { historyBefore } from '../../shared/matching/history';
-import { reviseShownPlan } from '../../shared/matching/lateArrivals';
 import { planRound } from '../../shared/matching/planRound';
+import { replanRound } from '../../shared/matching/replanRound';
+import type { MatchInput } from '../../shared/matching/types';
 import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
@@ -219,9 +220,7 @@ export class EventService {
         this.store.listPlans(event.id),
       ]);
       if (!shown) return;
-      const history = historyBefore(plans, state.round + 1);
-      const { mentors, mentees } = this.presentFor(participants, history.sessions);
-      const revised = reviseShownPlan(shown, mentors, mentees, event.seatsPerTable, history.met);
+      const revised = replanRound(shown, this.matchInput(event, state.round + 1, participants, plans));
       if (JSON.stringify(revised) === JSON.stringify(shown)) return;
       if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
         this.notifier.seatsChanged(event.id, peopleWhoseSeatChanged(shown, revised));
@@ -291,15 +290,20 @@ export class EventService {
   /** Seats round `round` from everyone present and what earlier rounds tell. */
   async makePlan(event: EventRecord, round: number): Promise<SeatingPlan> {
     const [participants, plans] = await Promise.all([this.store.listParticipants(event.id), this.store.listPlans(event.id)]);
+    return planRound(this.matchInput(event, round, participants, plans));
+  }
+
+  /** What the planner needs for round `round`: who is present and what the rounds before it tell. */
+  private matchInput(event: EventRecord, round: number, participants: Participant[], plans: SeatingPlan[]): MatchInput {
     const history = historyBefore(plans, round);
-    return planRound({
+    return {
       round,
       seatsPerTable: event.seatsPerTable,
       ...this.presentFor(participants, history.sessions),
       met: history.met,
       coSeated: history.coSeated,
       seed: event.seed,
-    });
+    };
   }
 
   // ---- ratings ------------------------------------------------------------------

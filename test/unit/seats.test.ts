@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant, SeatingPlan } from '../../shared/domain';
 import { historyBefore } from '../../shared/matching/history';
-import { reviseShownPlan, seatLateMentee, seatLateMentor } from '../../shared/matching/lateArrivals';
 import { coSeatKey, pairKey } from '../../shared/matching/types';
 import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
 
@@ -72,59 +71,5 @@ describe('seats', () => {
     expect([...history.coSeated]).toEqual([coSeatKey('a', 'c')]);
     expect(history.sessions.get('a')).toBe(1);
     expect(history.sessions.get('b')).toBeUndefined();
-  });
-
-  it('seats a late mentee in the free seat that fits best and moves nobody else', () => {
-    const mentors = new Map([...people].filter(([, p]) => p.role === 'mentor'));
-    const roomy: SeatingPlan = { ...plan, tables: [{ table: 1, mentorId: 'M1', menteeIds: ['a'] }, { table: 2, mentorId: 'M2', menteeIds: [] }] };
-    const after = seatLateMentee(roomy, { id: 'z', topics: ['design'] }, mentors, 2);
-    expect(after.tables).toEqual([
-      { table: 1, mentorId: 'M1', menteeIds: ['a', 'z'] },
-      { table: 2, mentorId: 'M2', menteeIds: [] },
-    ]);
-    const everySeatTaken = { ...after, tables: after.tables.map((t) => (t.table === 2 ? { ...t, menteeIds: ['x'] } : t)) };
-    const full = seatLateMentee(everySeatTaken, { id: 'y', topics: [] }, mentors, 1);
-    expect(full.byes).toEqual(['c', 'y']);
-    expect(full.tables).toEqual(everySeatTaken.tables);
-  });
-
-  it('fills a late mentor table from those sitting out, fewest sessions first', () => {
-    const after = seatLateMentor(plan, { id: 'M3', table: 3, topics: [] }, [
-      { id: 'c', topics: [], sessions: 1 },
-      { id: 'd', topics: [], sessions: 0 },
-    ], 1);
-    expect(after.tables.at(-1)).toEqual({ table: 3, mentorId: 'M3', menteeIds: ['d'] });
-    expect(after.byes).toEqual(['c']);
-  });
-
-  it('revises a shown plan: a departed mentor frees their mentees, who avoid repeats; others stay', () => {
-    const shown: SeatingPlan = {
-      round: 3,
-      tables: [
-        { table: 1, mentorId: 'M1', menteeIds: ['a', 'b'] },
-        { table: 2, mentorId: 'M2', menteeIds: ['c'] },
-        { table: 3, mentorId: 'M3', menteeIds: ['d'] },
-      ],
-      byes: ['e'],
-    };
-    const mentors = [
-      { id: 'M2', table: 2, topics: [] },
-      { id: 'M3', table: 3, topics: ['x'] },
-    ];
-    const mentees = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, topics: id === 'a' ? ['x'] : [], sessions: id === 'e' ? 1 : 2 }));
-    // 'a' already met M3, so a seat there would be a repeat.
-    const revised = reviseShownPlan(shown, mentors, mentees, 2, new Set([pairKey('M3', 'a')]));
-    expect(revised.tables).toEqual([
-      { table: 2, mentorId: 'M2', menteeIds: ['c', 'e'] },
-      { table: 3, mentorId: 'M3', menteeIds: ['d', 'b'] },
-    ]);
-    expect(revised.byes).toEqual(['a']);
-    expect(peopleWhoseSeatChanged(shown, revised)).toEqual(['M1', 'M2', 'M3', 'a', 'b', 'e']);
-  });
-
-  it('fills a free seat from those sitting out and moves nobody who is seated', () => {
-    const mentors = [{ id: 'M1', table: 1, topics: [] }, { id: 'M2', table: 2, topics: [] }];
-    const mentees = ['a', 'b', 'c'].map((id) => ({ id, topics: [], sessions: 1 }));
-    expect(reviseShownPlan(plan, mentors, mentees, 2, new Set())).toEqual({ ...plan, tables: [plan.tables[0], { table: 2, mentorId: 'M2', menteeIds: ['c'] }], byes: [] });
   });
 });
