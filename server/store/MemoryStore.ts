@@ -1,7 +1,7 @@
 // The embedded store: everything in this process, for a single laptop with no setup.
 // Values are cloned in and out so callers see the same copy semantics as Redis.
 import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
-import type { Store, TokenOwner } from './Store';
+import type { FollowUp, Store, TokenOwner } from './Store';
 
 interface EventData {
   event: EventRecord;
@@ -9,7 +9,11 @@ interface EventData {
   plans: Map<number, SeatingPlan>;
   participants: Map<string, Participant>;
   tokenHashes: Set<string>;
+  /** participantId → the hash of their current token. */
+  tokenOf: Map<string, string>;
   ratings: Map<string, Rating>;
+  /** "fromId toId" */
+  followUps: Set<string>;
   lastTable: number;
   /** Set once the event has ended: when its data is forgotten. */
   expiresAt: number | null;
@@ -53,7 +57,9 @@ export class MemoryStore implements Store {
       plans: new Map(),
       participants: new Map(),
       tokenHashes: new Set(),
+      tokenOf: new Map(),
       ratings: new Map(),
+      followUps: new Set(),
       lastTable: 0,
       expiresAt: null,
     });
@@ -108,6 +114,7 @@ export class MemoryStore implements Store {
       const hash = tokenHashes[i];
       if (hash) {
         data.tokenHashes.add(hash);
+        data.tokenOf.set(p.id, hash);
         this.tokens.set(hash, { eventId, participantId: p.id });
       }
     });
@@ -129,6 +136,45 @@ export class MemoryStore implements Store {
     if (!data?.participants.has(participant.id)) return false;
     data.participants.set(participant.id, structuredClone(participant));
     return true;
+  }
+
+  async changeParticipant(eventId: string, participantId: string, change: (participant: Participant) => Participant): Promise<Participant | null> {
+    const data = this.data(eventId);
+    const stored = data?.participants.get(participantId);
+    if (!data || !stored) return null;
+    const next = structuredClone(change(structuredClone(stored)));
+    data.participants.set(participantId, next);
+    return structuredClone(next);
+  }
+
+  async replaceToken(eventId: string, participantId: string, tokenHash: string): Promise<boolean> {
+    const data = this.data(eventId);
+    if (!data?.participants.has(participantId)) return false;
+    const old = data.tokenOf.get(participantId);
+    if (old) {
+      data.tokenHashes.delete(old);
+      this.tokens.delete(old);
+    }
+    data.tokenOf.set(participantId, tokenHash);
+    data.tokenHashes.add(tokenHash);
+    this.tokens.set(tokenHash, { eventId, participantId });
+    return true;
+  }
+
+  async setFollowUp(eventId: string, fromId: string, toId: string, follow: boolean): Promise<void> {
+    const data = this.data(eventId);
+    if (!data) throw new Error(`event ${eventId} does not exist`);
+    if (follow) data.followUps.add(`${fromId} ${toId}`);
+    else data.followUps.delete(`${fromId} ${toId}`);
+  }
+
+  async listFollowUps(eventId: string): Promise<FollowUp[]> {
+    const data = this.data(eventId);
+    if (!data) return [];
+    return [...data.followUps].map((pair) => {
+      const [fromId = '', toId = ''] = pair.split(' ');
+      return { fromId, toId };
+    });
   }
 
   async ownerOfToken(tokenHash: string): Promise<TokenOwner | null> {

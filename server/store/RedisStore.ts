@@ -6,10 +6,14 @@
 //   {id}:plans         hash round → JSON plan     {id}:participants  hash id → JSON
 //   {id}:ratings       hash round:rater:target → JSON (so a resend replaces)
 //   {id}:tables        counter of mentor tables   {id}:tokens   set of token hashes
+//   {id}:tokenOf       hash participantId → their current token hash (to replace it)
+//   {id}:followups     set of "fromId toId" ("I'd like to follow up")
 //   code:{CODE} → id   token:{hash} → "eventId participantId"   due  zset id → phaseEndsAt
+// Once an event has ended every key of it expires after the retention period; a key
+// first written after that (a follow-up at the end, say) takes the same remaining time.
 import { createClient } from 'redis';
 import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
-import type { Store, TokenOwner } from './Store';
+import type { FollowUp, Store, TokenOwner } from './Store';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -29,6 +33,45 @@ end
 for i = 4, #ARGV, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
 end
+return 1
+`;
+
+// Writes a participant only if it is still what the caller read: a compare-and-set on the
+// stored JSON, so two changes to one person (the organizer and their phone) never lose one.
+const CHANGE_PARTICIPANT_SCRIPT = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
+// New token for someone: the old one is forgotten in the same step. KEYS: participants,
+// tokenOf, tokens, the new token's key; ARGV: participantId, new hash, token key prefix, owner.
+const REPLACE_TOKEN_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if old then
+  redis.call('DEL', ARGV[3] .. old)
+  redis.call('SREM', KEYS[3], old)
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[4], ARGV[4])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
+return 1
+`;
+
+// Adds to (ARGV[3] = '1') or removes from a set or hash of an event that still exists; a key
+// created after the event ended expires with the event's other keys. KEYS: the key, the state key.
+const EVENT_WRITE_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+if ARGV[1] == 'set' then
+  if ARGV[3] == '1' then redis.call('SADD', KEYS[1], ARGV[2]) else redis.call('SREM', KEYS[1], ARGV[2]) end
+else
+  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+end
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1
 `;
 
@@ -70,7 +113,7 @@ export class RedisStore implements Store {
   }
 
   private eventKeys(eventId: string): string[] {
-    return ['event', 'state', 'plans', 'participants', 'ratings', 'tables', 'tokens'].map((part) => this.key(eventId, part));
+    return ['event', 'state', 'plans', 'participants', 'ratings', 'tables', 'tokens', 'tokenOf', 'followups'].map((part) => this.key(eventId, part));
   }
 
   private codeKey(code: string): string {
@@ -155,6 +198,7 @@ export class RedisStore implements Store {
       const hash = tokenHashes[i];
       if (!hash) return;
       multi.sAdd(this.key(eventId, 'tokens'), hash);
+      multi.hSet(this.key(eventId, 'tokenOf'), p.id, hash);
       multi.set(this.tokenKey(hash), `${eventId} ${p.id}`);
     });
     await multi.exec();
@@ -180,6 +224,43 @@ export class RedisStore implements Store {
     return updated === 1;
   }
 
+  async changeParticipant(eventId: string, participantId: string, change: (participant: Participant) => Participant): Promise<Participant | null> {
+    const key = this.key(eventId, 'participants');
+    for (;;) {
+      const raw = await this.client.hGet(key, participantId);
+      if (!raw) return null;
+      const next = change(JSON.parse(raw) as Participant);
+      const written = await this.client.eval(CHANGE_PARTICIPANT_SCRIPT, { keys: [key], arguments: [participantId, raw, JSON.stringify(next)] });
+      if (written === 1) return next;
+    }
+  }
+
+  async replaceToken(eventId: string, participantId: string, tokenHash: string): Promise<boolean> {
+    const replaced = await this.client.eval(REPLACE_TOKEN_SCRIPT, {
+      keys: [this.key(eventId, 'participants'), this.key(eventId, 'tokenOf'), this.key(eventId, 'tokens'), this.tokenKey(tokenHash)],
+      arguments: [participantId, tokenHash, this.tokenKey(''), `${eventId} ${participantId}`],
+    });
+    return replaced === 1;
+  }
+
+  /** A write to one of the event's sets or hashes that keeps to the event's expiry (see EVENT_WRITE_SCRIPT). */
+  private async eventWrite(eventId: string, part: string, kind: 'set' | 'hash', field: string, value: string): Promise<boolean> {
+    const written = await this.client.eval(EVENT_WRITE_SCRIPT, { keys: [this.key(eventId, part), this.key(eventId, 'state')], arguments: [kind, field, value] });
+    return written === 1;
+  }
+
+  async setFollowUp(eventId: string, fromId: string, toId: string, follow: boolean): Promise<void> {
+    if (!(await this.eventWrite(eventId, 'followups', 'set', `${fromId} ${toId}`, follow ? '1' : '0'))) throw new Error(`event ${eventId} does not exist`);
+  }
+
+  async listFollowUps(eventId: string): Promise<FollowUp[]> {
+    const pairs = await this.client.sMembers(this.key(eventId, 'followups'));
+    return pairs.map((pair) => {
+      const [fromId = '', toId = ''] = pair.split(' ');
+      return { fromId, toId };
+    });
+  }
+
   async ownerOfToken(tokenHash: string): Promise<TokenOwner | null> {
     const raw = await this.client.get(this.tokenKey(tokenHash));
     if (!raw) return null;
@@ -189,7 +270,8 @@ export class RedisStore implements Store {
 
   async saveRating(eventId: string, rating: Rating): Promise<void> {
     const field = `${rating.round}:${rating.raterId}:${rating.targetId}`;
-    await this.client.hSet(this.key(eventId, 'ratings'), field, JSON.stringify(rating));
+    // The first rating may come after the end (people rate on the end screen): keep to the expiry.
+    if (!(await this.eventWrite(eventId, 'ratings', 'hash', field, JSON.stringify(rating)))) throw new Error(`event ${eventId} does not exist`);
   }
 
   async countRatings(eventId: string): Promise<number> {

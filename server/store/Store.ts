@@ -8,6 +8,12 @@ export interface TokenOwner {
   participantId: string;
 }
 
+/** "I'd like to follow up": one direction; a match is two of them. */
+export interface FollowUp {
+  fromId: string;
+  toId: string;
+}
+
 export interface Store {
   /** Saves a new event in the lobby. Returns false (and saves nothing) if its code is taken. */
   createEvent(event: EventRecord, state: RoundState): Promise<boolean>;
@@ -36,7 +42,19 @@ export interface Store {
   getParticipant(eventId: string, participantId: string): Promise<Participant | null>;
   /** Replaces a participant who already exists (their token and table stay). False if there is no such person. */
   updateParticipant(eventId: string, participant: Participant): Promise<boolean>;
+  /**
+   * Changes one participant atomically: `change` gets the stored record and returns the new
+   * one (it may run more than once if another write got in between). Resolves to the stored
+   * result, or null if there is no such person.
+   */
+  changeParticipant(eventId: string, participantId: string, change: (participant: Participant) => Participant): Promise<Participant | null>;
   ownerOfToken(tokenHash: string): Promise<TokenOwner | null>;
+  /** Gives someone a new token: their old one stops working at once. False if there is no such person. */
+  replaceToken(eventId: string, participantId: string, tokenHash: string): Promise<boolean>;
+
+  /** Records (follow true) or takes back (false) "fromId would like to follow up with toId". */
+  setFollowUp(eventId: string, fromId: string, toId: string, follow: boolean): Promise<void>;
+  listFollowUps(eventId: string): Promise<FollowUp[]>;
 
   countRatings(eventId: string): Promise<number>;
   /** Insert or replace the rating for (round, rater, target): sending again updates, never duplicates. */
@@ -55,7 +73,7 @@ export interface Store {
   /** Events whose current phase ends at or before `now`. */
   dueEvents(now: number): Promise<string[]>;
 
-  /** Removes the event and everything about it (tokens, code, plans, ratings). */
+  /** Removes the event and everything about it (tokens, code, plans, ratings, follow-ups). */
   deleteEvent(eventId: string): Promise<void>;
 
   /** True when the store can serve requests. */
