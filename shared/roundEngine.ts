@@ -124,3 +124,10 @@ export function roundNeedingPlan(state: RoundState, rounds: number): number | nu
   if (state.phase === 'changeover' && state.round < rounds) return state.round + 1;
   return null;
 }
+
+/** The next round that has not started yet (the one people move into next), or null when none is left. */
+export function roundAhead(state: RoundState, rounds: number): number | null {
+  if (state.phase === 'lobby') return 1;
+  if ((state.phase === 'talk' || state.phase === 'changeover') && state.round < rounds) return state.round + 1;
+  return null;
+}
