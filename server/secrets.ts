@@ -6,7 +6,16 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const CODE_LENGTH = 6;
 
-export const newId = (): string => randomBytes(9).toString('base64url');
+/**
+ * 12 characters of base64url. An id never starts with "-" or "_": in a spreadsheet a
+ * leading "-" reads as a formula, and the CSV export would have to alter the id.
+ */
+export function newId(): string {
+  for (;;) {
+    const id = randomBytes(9).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
 export const newSecret = (): string => randomBytes(24).toString('base64url');
 export const newSeed = (): number => randomInt(0, 2 ** 31);
 

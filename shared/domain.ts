@@ -47,6 +47,19 @@ export interface Participant {
   joinedRound: number;
   /** Marked absent (by the organizer, or "I have to leave"): left out of the next plans. */
   absent?: boolean;
+  /**
+   * Taken off the event by the organizer: out of the roster and of every later plan, and
+   * their link stops working. Their past pairings and ratings stay in the exports.
+   */
+  removed?: boolean;
+  /** The organizer's "move to table N for round R": that round seats them there if the seat rules allow. */
+  pin?: TablePin;
+}
+
+/** A mentee moved by the organizer to one table for one round. */
+export interface TablePin {
+  round: number;
+  table: number;
 }
 
 /** The live clock of one event. Time is data: deadlines are absolute server epoch ms. */
@@ -153,7 +166,8 @@ export type EventSummary = Omit<PublicEventState, 'tables' | 'nextTables'>;
 
 /** Everything one phone needs, sent on every connect and answered by GET /api/me. */
 export interface MeView {
-  participant: { id: string; name: string; role: Role };
+  /** `present` is false once they (or the organizer) said they left: they are not seated any more. */
+  participant: { id: string; name: string; role: Role; present: boolean };
   event: EventSummary;
   seat: Seat | null;
   nextSeat: Seat | null;
@@ -161,6 +175,27 @@ export interface MeView {
   met: Seat[];
   /** Ratings this person has given, so a phone can show what it already sent. */
   ratingsGiven: { round: number; targetId: string; score: number }[];
+  /** Once the event has ended: the people met, whom this person would like to follow up with. Null before. */
+  followUp: FollowUpView | null;
+}
+
+/** One person met, on the end screen's follow-up list. */
+export interface FollowUpPerson {
+  id: string;
+  name: string;
+  role: Role;
+  /** This person ticked "I'd like to follow up". */
+  chosen: boolean;
+  /** Both ticked each other. (Whether the other ticked is never shown before you tick too.) */
+  mutual: boolean;
+  /** The other's email: only when both ticked and they gave one. */
+  email?: string;
+}
+
+export interface FollowUpView {
+  /** Where this person can be reached, shared only with those who tick them back. */
+  email: string | null;
+  people: FollowUpPerson[];
 }
 
 export type OrganizerActionName = 'start' | 'pause' | 'resume' | 'extend' | 'skip' | 'end';
@@ -189,8 +224,12 @@ export interface RosterEntry {
   topics: string[];
   goal?: string;
   table?: number;
+  /** Organizers see the emails they imported (and those people added for follow-ups). */
+  email?: string;
   /** False once marked absent: they are left out of the next rounds. */
   present: boolean;
+  /** Moved by the organizer to a table for the coming round (only while that round is still ahead). */
+  pin?: TablePin;
   /** Whether this person has a phone connected right now. */
   online: boolean;
 }
@@ -203,4 +242,65 @@ export interface ControlView {
   nextTables: PublicTable[];
   /** Ratings given for the current round so far, and how many exchanges could be rated. */
   ratingProgress: { round: number; given: number; possible: number };
+  /** Days an ended event's data is kept before it is deleted by itself (RETENTION_DAYS). */
+  retentionDays: number;
+}
+
+/** A rating as it appears in the export, next to the pairing it belongs to. */
+export interface ExportRating {
+  score: number;
+  tags: string[];
+  note?: string;
+  at: number;
+}
+
+/** GET /api/events/:id/export.json: everything the organizer owes their sponsors, as data. */
+export interface EventExport {
+  exportedAt: number;
+  event: {
+    id: string;
+    name: string;
+    code: string;
+    status: EventStatus;
+    phase: Phase;
+    /** The round in progress or just finished (0 in the lobby). */
+    round: number;
+    rounds: number;
+    roundSeconds: number;
+    changeoverSeconds: number;
+    seatsPerTable: number;
+    topics: string[];
+    createdAt: number;
+  };
+  /** Everyone, including people removed later (flagged), so every pairing names its people. */
+  people: {
+    id: string;
+    name: string;
+    role: Role;
+    topics: string[];
+    goal?: string;
+    email?: string;
+    table?: number;
+    present: boolean;
+    removed: boolean;
+    joinedAt: number;
+    joinedRound: number;
+  }[];
+  /** One per mentor and mentee at a table, in every round that took place. */
+  pairings: {
+    round: number;
+    table: number;
+    mentorId: string;
+    menteeId: string;
+    /** The mentor's rating of the mentee (score, quick tags, private note). */
+    mentorRating: ExportRating | null;
+    /** The mentee's rating of the mentor. */
+    menteeRating: ExportRating | null;
+    /** Both ticked "I'd like to follow up" for each other. */
+    mutualFollowUp: boolean;
+  }[];
+  /** Mentees who sat out a round that took place. */
+  byes: { round: number; menteeIds: string[] }[];
+  /** Every "I'd like to follow up" tick; `mutual` when the other ticked back. */
+  followUps: { fromId: string; toId: string; mutual: boolean }[];
 }

@@ -33,6 +33,12 @@ function exactly<Shape extends z.ZodRawShape>(shape: Shape, example: string) {
   });
 }
 
+export const EmailSchema = z
+  .string({ error: 'email must be an email address like name@example.org' })
+  .trim()
+  .max(254, { error: 'email must be at most 254 characters' })
+  .pipe(z.email({ error: 'email must be an email address like name@example.org' }));
+
 export const NameSchema = trimmed(LIMITS.nameMax, 'name').min(1, { error: 'name must not be empty' });
 
 export const TopicsSchema = z
@@ -71,7 +77,7 @@ const personFields = {
   role: RoleSchema,
   topics: TopicsSchema.default([]),
   goal: trimmed(LIMITS.goalMax, 'goal').optional(),
-  email: z.email({ error: 'email must be an email address like name@example.org' }).max(254).optional(),
+  email: EmailSchema.optional(),
 };
 export const PersonSchema = exactly(personFields, '{"name": "Ada", "role": "mentee"}');
 export type PersonInput = z.infer<typeof PersonSchema>;
@@ -141,6 +147,44 @@ export const RatingSchema = exactly(
 export type RatingInput = z.infer<typeof RatingSchema>;
 
 export const PresenceSchema = exactly({ present: z.boolean({ error: 'present must be true (here) or false (absent)' }) }, '{"present": false}');
+
+/** Organizer: seat a mentee at this table for the coming round (null takes the move back). */
+export const MoveSchema = exactly(
+  {
+    table: z.union([intIn('table', 1, 100_000), z.null()], { error: 'table must be a table number like 7, or null to take the move back' }),
+  },
+  '{"table": 7}',
+);
+export type MoveInput = z.infer<typeof MoveSchema>;
+
+/** Organizer: a fresh personal link for someone. Saying so explicitly, because their old link stops working. */
+export const NewLinkSchema = exactly(
+  {
+    replaceOldLink: z.literal(true, { error: 'send {"replaceOldLink": true}: the person\'s old link stops working once the new one exists' }),
+  },
+  '{"replaceOldLink": true}',
+);
+
+const idField = (what: string) => z.string({ error: `${what} must be the id of someone you met` }).min(1, { error: `${what} must not be empty` }).max(64, { error: `${what} is too long to be an id` });
+
+/** Participant, at the end: "I'd like to follow up" with someone met (or not any more). */
+export const FollowUpSchema = exactly(
+  {
+    targetId: idField('targetId'),
+    follow: z.boolean({ error: 'follow must be true (I would like to follow up) or false' }),
+  },
+  '{"targetId": "…", "follow": true}',
+);
+export type FollowUpInput = z.infer<typeof FollowUpSchema>;
+
+/** Participant, at the end: where people who tick you back can reach you (null removes it). */
+export const ContactSchema = exactly(
+  {
+    email: z.union([EmailSchema, z.null()], { error: 'email must be an email address like name@example.org, or null to remove it' }),
+  },
+  '{"email": "ada@example.org"}',
+);
+export type ContactInput = z.infer<typeof ContactSchema>;
 
 export const ClockPingSchema = z.object({ clientSentAt: z.number() });
 

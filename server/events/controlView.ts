@@ -1,5 +1,6 @@
 // The organizer's view: public state plus the roster, the next plan and rating progress.
-import type { ControlView } from '../../shared/domain';
+import type { ControlView, RosterEntry } from '../../shared/domain';
+import { roundAhead } from '../../shared/roundEngine';
 import { publicTables } from '../../shared/seats';
 import type { EventService } from './eventService';
 
@@ -7,18 +8,25 @@ export async function controlView(service: EventService, eventId: string, isOnli
   const [snapshot, ratings] = await Promise.all([service.load(eventId), service.store.listRatings(eventId)]);
   const current = service.currentPlan(snapshot);
   const exchanges = current ? current.tables.reduce((n, t) => n + t.menteeIds.length, 0) : 0;
+  const ahead = roundAhead(snapshot.state, snapshot.event.rounds);
   const roster = [...snapshot.people.values()]
+    // Removed people are gone from the roster; their past rounds stay in the exports.
+    .filter((p) => !p.removed)
     .sort((a, b) => (a.role === b.role ? (a.table ?? 0) - (b.table ?? 0) || a.joinedAt - b.joinedAt : a.role === 'mentor' ? -1 : 1))
-    .map((p) => ({
-      id: p.id,
-      name: p.name,
-      role: p.role,
-      topics: p.topics,
-      ...(p.goal ? { goal: p.goal } : {}),
-      ...(p.table !== undefined ? { table: p.table } : {}),
-      present: !p.absent,
-      online: isOnline(p.id),
-    }));
+    .map(
+      (p): RosterEntry => ({
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        topics: p.topics,
+        ...(p.goal ? { goal: p.goal } : {}),
+        ...(p.email ? { email: p.email } : {}),
+        ...(p.table !== undefined ? { table: p.table } : {}),
+        present: !p.absent,
+        online: isOnline(p.id),
+        ...(p.pin && p.pin.round === ahead ? { pin: p.pin } : {}),
+      }),
+    );
   return {
     state: service.publicStateOf(snapshot),
     roster,
@@ -29,5 +37,6 @@ export async function controlView(service: EventService, eventId: string, isOnli
       // Each exchange can be rated from both sides: the mentor and the mentee.
       possible: exchanges * 2,
     },
+    retentionDays: service.retentionDays,
   };
 }

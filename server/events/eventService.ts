@@ -3,7 +3,9 @@
 // every change of the clock goes through one compare-and-set in the Store.
 import type {
   CreatedEvent,
+  EventExport,
   EventRecord,
+  FollowUpView,
   EventSummary,
   JoinResult,
   MeView,
@@ -13,27 +15,52 @@ import type {
   RoundState,
   SeatingPlan,
 } from '../../shared/domain';
-import { advanceDue, applyAction, lobbyState, remainingMsAt, roundNeedingPlan } from '../../shared/roundEngine';
+import { advanceDue, applyAction, lobbyState, remainingMsAt, roundAhead, roundNeedingPlan } from '../../shared/roundEngine';
 import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
 import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
 import { historyBefore } from '../../shared/matching/history';
 import { planRound } from '../../shared/matching/planRound';
+import { pinProblem, seatPins, type Pin } from '../../shared/matching/pinSeats';
 import { replanRound } from '../../shared/matching/replanRound';
 import type { MatchInput } from '../../shared/matching/types';
 import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
-import type { Store } from '../store/Store';
+import type { FollowUp, Store } from '../store/Store';
+import { resultsJson } from './resultsJson';
 
 /** Told about every committed change so connected screens and phones can be updated. */
 export interface EventNotifier {
   phaseChanged(eventId: string): void;
   rosterChanged(eventId: string): void;
   ratingsChanged(eventId: string): void;
+  /** These people's seats changed in a plan already shown: each gets `seat:changed`. */
   seatsChanged(eventId: string, participantIds: string[]): void;
+  /** Something else in these people's own view changed (away, follow-ups): each gets a fresh `me:snapshot`. */
+  peopleChanged(eventId: string, participantIds: string[]): void;
+  /** This person's link no longer works (removed, or a new link issued): their phones are disconnected. */
+  linkRevoked(eventId: string, participantId: string): void;
 }
 
-const silent: EventNotifier = { phaseChanged() {}, rosterChanged() {}, ratingsChanged() {}, seatsChanged() {} };
+const silent: EventNotifier = {
+  phaseChanged() {},
+  rosterChanged() {},
+  ratingsChanged() {},
+  seatsChanged() {},
+  peopleChanged() {},
+  linkRevoked() {},
+};
+
+/** What a move to another table did. */
+export interface MoveResult {
+  id: string;
+  /** The move as recorded, or null once taken back. */
+  pin: { round: number; table: number } | null;
+  /** True when the round's seating is already made and shows the move; false: it is applied when that round is planned. */
+  planned: boolean;
+  /** Who gave up their seat at that table, and where they sit now (null: sitting out). */
+  displaced: { id: string; name: string; table: number | null }[];
+}
 
 export interface AddedParticipant {
   participant: Participant;
@@ -47,6 +74,8 @@ interface Snapshot {
   people: Map<string, Participant>;
   plans: Map<number, SeatingPlan>;
   ratingsGiven: number;
+  /** Only loaded once the event has ended (the end screen is where follow-ups live). */
+  followUps: FollowUp[];
 }
 
 const COMMIT_ATTEMPTS = 8;
@@ -66,7 +95,7 @@ export class EventService {
 
   constructor(
     readonly store: Store,
-    private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants'>,
+    private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants' | 'retentionDays'>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -140,7 +169,12 @@ export class EventService {
     const event = owner && (await this.store.getEvent(owner.eventId));
     const participant = owner && (await this.store.getParticipant(owner.eventId, owner.participantId));
     if (!event || !participant) throw new HttpError(401, 'That sign-in is not known here (the event may have been deleted) — join again.');
+    if (participant.removed) throw new HttpError(401, 'The organizer took you off this event — ask them if that is a mistake, or join again.');
     return { event, participant };
+  }
+
+  get retentionDays(): number {
+    return this.config.retentionDays;
   }
 
   async deleteEvent(eventId: string): Promise<void> {
@@ -192,46 +226,160 @@ export class EventService {
     return saved.map((participant, i) => ({ participant, token: tokens[i] ?? '' }));
   }
 
-  /** Marks someone absent (left out of the next rounds) or present again. */
+  /** Everyone still on the event (not removed), for checks like "is this email already here?". */
+  async activeParticipants(eventId: string): Promise<Participant[]> {
+    return (await this.store.listParticipants(eventId)).filter((p) => !p.removed);
+  }
+
+  /** A person still on the event, or a 404 that says so. */
+  private async requirePerson(eventId: string, participantId: string): Promise<Participant> {
+    const participant = await this.store.getParticipant(eventId, participantId);
+    if (!participant || participant.removed) throw notFound('There is nobody with that id in this event (they may have been removed).');
+    return participant;
+  }
+
+  /** Marks someone absent (left out of the next rounds) or present again: the organizer, or the person on their phone. */
   async setPresence(eventId: string, participantId: string, present: boolean): Promise<Participant> {
     const event = await this.requireEvent(eventId);
-    const participant = await this.store.getParticipant(eventId, participantId);
-    if (!participant) throw notFound('There is nobody with that id in this event.');
-    const updated: Participant = { ...participant };
-    if (present) delete updated.absent;
-    else updated.absent = true;
-    if (!(await this.store.updateParticipant(eventId, updated))) throw notFound('There is nobody with that id in this event.');
+    await this.requirePerson(eventId, participantId);
+    const updated = await this.store.changeParticipant(eventId, participantId, (p) => {
+      const next = { ...p };
+      if (present) delete next.absent;
+      else next.absent = true;
+      return next;
+    });
+    if (!updated) throw notFound('There is nobody with that id in this event.');
     await this.reviseShownPlan(event);
     this.notifier.rosterChanged(eventId);
+    this.notifier.peopleChanged(eventId, [participantId]);
     return updated;
+  }
+
+  /** "I have to leave" / "I'm back" from the person's own phone; not once the event is over. */
+  async setOwnPresence(eventId: string, participant: Participant, present: boolean): Promise<Participant> {
+    const state = await this.store.getState(eventId);
+    if (state?.status === 'ended') throw conflict('The event has ended: there are no more rounds to leave or come back to.');
+    return this.setPresence(eventId, participant.id, present);
+  }
+
+  /**
+   * Takes someone off the event: out of the roster and every later plan, and their link
+   * stops working. Rounds already held keep them, so the exports keep every pairing and rating.
+   */
+  async removePerson(eventId: string, participantId: string): Promise<void> {
+    const event = await this.requireEvent(eventId);
+    await this.requirePerson(eventId, participantId);
+    await this.store.changeParticipant(eventId, participantId, (p) => {
+      const next: Participant = { ...p, removed: true };
+      delete next.pin;
+      return next;
+    });
+    await this.reviseShownPlan(event);
+    this.notifier.rosterChanged(eventId);
+    this.notifier.linkRevoked(eventId, participantId);
+  }
+
+  /** A fresh personal link for someone; the old one stops working at once. */
+  async newLink(event: EventRecord, participantId: string): Promise<{ participant: Participant; token: string }> {
+    const participant = await this.requirePerson(event.id, participantId);
+    const token = newSecret();
+    if (!(await this.store.replaceToken(event.id, participantId, sha256(token)))) throw notFound('There is nobody with that id in this event.');
+    this.notifier.linkRevoked(event.id, participantId);
+    return { participant, token };
+  }
+
+  /**
+   * Seats a mentee at `table` in the coming round (null takes the move back). If that
+   * round is already shown, it is re-planned at once: a full table makes room by moving
+   * the mentee there who has had the most sessions; nobody else moves.
+   */
+  async moveMentee(eventId: string, participantId: string, table: number | null): Promise<MoveResult> {
+    const event = await this.requireEvent(eventId);
+    const person = await this.requirePerson(eventId, participantId);
+    if (person.role !== 'mentee') throw conflict('Mentors keep their table for the whole event; move one of their mentees instead.');
+    if (table === null) {
+      await this.store.changeParticipant(eventId, participantId, (p) => {
+        const next = { ...p };
+        delete next.pin;
+        return next;
+      });
+      this.notifier.rosterChanged(eventId);
+      return { id: participantId, pin: null, planned: false, displaced: [] };
+    }
+    if (person.absent) throw conflict(`${person.name} is marked absent: mark them present first, then move them.`);
+    const [state, participants, plans] = await Promise.all([this.store.getState(eventId), this.store.listParticipants(eventId), this.store.listPlans(eventId)]);
+    if (!state) throw notFound('There is no event with that id — check the link.');
+    const round = roundAhead(state, event.rounds);
+    if (round === null) throw conflict('There is no round left to move anyone into.');
+    const mentor = participants.find((p) => p.role === 'mentor' && p.table === table && !p.removed);
+    if (!mentor) {
+      const tables = participants.filter((p) => p.role === 'mentor' && !p.removed && p.table !== undefined).map((p) => p.table!).sort((a, b) => a - b);
+      throw conflict(`There is no table ${table}${tables.length ? `; the tables are ${tables.join(', ')}` : ''}.`);
+    }
+    if (mentor.absent) throw conflict(`Table ${table}'s mentor, ${mentor.name}, is marked absent, so nobody sits there next round. Pick another table.`);
+    const metIn = plans.find((plan) => plan.round < round && plan.tables.some((t) => t.mentorId === mentor.id && t.menteeIds.includes(participantId)));
+    if (metIn) throw conflict(`${person.name} already met ${mentor.name} (table ${table}) in round ${metIn.round}; a mentee meets each mentor once. Pick another table.`);
+    const shown = state.phase === 'changeover' ? plans.find((p) => p.round === round) : undefined;
+    if (shown) {
+      const others = this.pinsFor(round, participants).filter((p) => p.menteeId !== participantId);
+      const problem = pinProblem(shown, { menteeId: participantId, table }, this.matchInput(event, round, participants, plans), others);
+      if (problem === 'full-of-pins') {
+        throw conflict(`Every seat at table ${table} next round is taken by someone you moved there; move one of them elsewhere first.`);
+      }
+    }
+    await this.store.changeParticipant(eventId, participantId, (p) => ({ ...p, pin: { round, table } }));
+    const revised = await this.reviseShownPlan(event);
+    this.notifier.rosterChanged(eventId);
+    const displaced =
+      shown && revised
+        ? shown.tables
+            .find((t) => t.table === table)!
+            .menteeIds.filter((id) => id !== participantId && !revised.tables.find((t) => t.table === table)?.menteeIds.includes(id))
+            .map((id) => ({
+              id,
+              name: participants.find((p) => p.id === id)?.name ?? '',
+              table: revised.tables.find((t) => t.menteeIds.includes(id))?.table ?? null,
+            }))
+        : [];
+    return { id: participantId, pin: { round, table }, planned: Boolean(shown), displaced };
+  }
+
+  /** The moves the organizer made for `round`, of mentees still here. */
+  private pinsFor(round: number, participants: Participant[]): Pin[] {
+    return participants.flatMap((p) =>
+      p.role === 'mentee' && !p.absent && !p.removed && p.pin?.round === round ? [{ menteeId: p.id, table: p.pin.table }] : [],
+    );
   }
 
   /**
    * During a changeover the next plan is already on people's phones. When who is here
    * changes, only the people who must move get a new seat; everyone else keeps theirs.
    */
-  private async reviseShownPlan(event: EventRecord): Promise<void> {
+  private async reviseShownPlan(event: EventRecord): Promise<SeatingPlan | null> {
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const state = await this.store.getState(event.id);
-      if (!state || state.phase !== 'changeover' || state.round >= event.rounds) return;
+      if (!state || state.phase !== 'changeover' || state.round >= event.rounds) return null;
+      const round = state.round + 1;
       const [shown, participants, plans] = await Promise.all([
-        this.store.getPlan(event.id, state.round + 1),
+        this.store.getPlan(event.id, round),
         this.store.listParticipants(event.id),
         this.store.listPlans(event.id),
       ]);
-      if (!shown) return;
-      const revised = replanRound(shown, this.matchInput(event, state.round + 1, participants, plans));
-      if (JSON.stringify(revised) === JSON.stringify(shown)) return;
+      if (!shown) return null;
+      const input = this.matchInput(event, round, participants, plans);
+      const revised = seatPins(replanRound(shown, input), this.pinsFor(round, participants), input);
+      if (JSON.stringify(revised) === JSON.stringify(shown)) return shown;
       if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
         this.notifier.seatsChanged(event.id, peopleWhoseSeatChanged(shown, revised));
-        return;
+        return revised;
       }
     }
+    return null;
   }
 
-  /** Who the planner seats: everyone not marked absent. */
+  /** Who the planner seats: everyone not marked absent or removed. */
   private presentFor(participants: Participant[], sessions: ReadonlyMap<string, number>) {
-    const here = participants.filter((p) => !p.absent);
+    const here = participants.filter((p) => !p.absent && !p.removed);
     return {
       mentors: here.flatMap((p) => (p.role === 'mentor' && p.table !== undefined ? [{ id: p.id, table: p.table, topics: p.topics }] : [])),
       mentees: here.filter((p) => p.role === 'mentee').map((p) => ({ id: p.id, topics: p.topics, sessions: sessions.get(p.id) ?? 0 })),
@@ -290,7 +438,8 @@ export class EventService {
   /** Seats round `round` from everyone present and what earlier rounds tell. */
   async makePlan(event: EventRecord, round: number): Promise<SeatingPlan> {
     const [participants, plans] = await Promise.all([this.store.listParticipants(event.id), this.store.listPlans(event.id)]);
-    return planRound(this.matchInput(event, round, participants, plans));
+    const input = this.matchInput(event, round, participants, plans);
+    return seatPins(planRound(input), this.pinsFor(round, participants), input);
   }
 
   /** What the planner needs for round `round`: who is present and what the rounds before it tell. */
@@ -328,6 +477,92 @@ export class EventService {
     this.notifier.ratingsChanged(eventId);
   }
 
+  // ---- results ------------------------------------------------------------------------
+
+  /** Everything about the event, for the organizer's export.json and report. */
+  async exportData(eventId: string): Promise<EventExport> {
+    const [snapshot, ratings, followUps] = await Promise.all([this.load(eventId), this.store.listRatings(eventId), this.store.listFollowUps(eventId)]);
+    const { event, state } = snapshot;
+    return resultsJson({
+      event: {
+        id: event.id,
+        name: event.name,
+        code: event.code,
+        status: state.status,
+        phase: state.phase,
+        round: state.round,
+        rounds: event.rounds,
+        roundSeconds: event.roundSeconds,
+        changeoverSeconds: event.changeoverSeconds,
+        seatsPerTable: event.seatsPerTable,
+        topics: event.topics,
+        createdAt: event.createdAt,
+      },
+      people: snapshot.people,
+      plans: [...snapshot.plans.values()],
+      ratings,
+      followUps,
+      exportedAt: this.now(),
+    });
+  }
+
+  // ---- follow-ups -------------------------------------------------------------------
+
+  /** The people `participantId` sat with in rounds that took place: the ones they may follow up with. */
+  private peopleMet(snapshot: Snapshot, participantId: string): string[] {
+    const { state, plans, people } = snapshot;
+    const met = new Set<string>();
+    if (state.phase === 'lobby') return [];
+    for (const plan of plans.values()) {
+      if (plan.round > state.round) continue;
+      const seat = seatOf(plan, participantId, people);
+      for (const other of seat?.with ?? []) met.add(other.id);
+    }
+    return [...met];
+  }
+
+  private async requireEnded(eventId: string): Promise<Snapshot> {
+    const snapshot = await this.load(eventId);
+    if (snapshot.state.status !== 'ended') throw conflict('Follow-ups open when the event ends: tick them on your end screen then.');
+    return snapshot;
+  }
+
+  /** "I'd like to follow up with …" (or not any more), for someone met; both are told when it becomes mutual. */
+  async setFollowUp(eventId: string, participant: Participant, targetId: string, follow: boolean): Promise<void> {
+    const snapshot = await this.requireEnded(eventId);
+    if (!this.peopleMet(snapshot, participant.id).includes(targetId)) {
+      throw new HttpError(403, 'You can only follow up with someone you sat with at a table.');
+    }
+    await this.store.setFollowUp(eventId, participant.id, targetId, follow);
+    this.notifier.peopleChanged(eventId, [participant.id, targetId]);
+  }
+
+  /** The email shared with those who tick this person back (null removes it). */
+  async setContact(eventId: string, participant: Participant, email: string | null): Promise<void> {
+    const snapshot = await this.requireEnded(eventId);
+    await this.store.changeParticipant(eventId, participant.id, (p) => {
+      const next = { ...p };
+      if (email) next.email = email;
+      else delete next.email;
+      return next;
+    });
+    this.notifier.peopleChanged(eventId, [participant.id, ...this.peopleMet(snapshot, participant.id)]);
+  }
+
+  /** The end screen's follow-up list: emails only where both ticked. */
+  private followUpView(snapshot: Snapshot, participant: Participant): FollowUpView {
+    const ticks = new Set(snapshot.followUps.map((f) => `${f.fromId} ${f.toId}`));
+    const people = this.peopleMet(snapshot, participant.id).flatMap((id) => {
+      const other = snapshot.people.get(id);
+      if (!other) return [];
+      const chosen = ticks.has(`${participant.id} ${id}`);
+      const mutual = chosen && ticks.has(`${id} ${participant.id}`);
+      return [{ id, name: other.name, role: other.role, chosen, mutual, ...(mutual && other.email ? { email: other.email } : {}) }];
+    });
+    people.sort((a, b) => a.name.localeCompare(b.name));
+    return { email: participant.email ?? null, people };
+  }
+
   // ---- views ----------------------------------------------------------------------
 
   async load(eventId: string): Promise<Snapshot> {
@@ -339,19 +574,26 @@ export class EventService {
       this.store.countRatings(eventId),
     ]);
     if (!event || !state) throw notFound('There is no event with that id — check the link.');
+    const followUps = state.status === 'ended' ? await this.store.listFollowUps(eventId) : [];
     return {
       event,
       state,
       people: new Map(participants.map((p) => [p.id, p])),
       plans: new Map(plans.map((p) => [p.round, p])),
       ratingsGiven,
+      followUps,
     };
   }
 
   summary({ event, state, people, plans, ratingsGiven }: Snapshot): EventSummary {
     const now = this.now();
     let mentors = 0;
-    for (const p of people.values()) if (p.role === 'mentor') mentors++;
+    let mentees = 0;
+    for (const p of people.values()) {
+      if (p.removed) continue;
+      if (p.role === 'mentor') mentors++;
+      else mentees++;
+    }
     return {
       id: event.id,
       name: event.name,
@@ -368,7 +610,7 @@ export class EventService {
       phaseEndsAt: state.status === 'running' ? state.phaseEndsAt : null,
       remainingMs: remainingMsAt(state, now),
       serverNow: now,
-      headcount: { mentors, mentees: people.size - mentors },
+      headcount: { mentors, mentees },
       version: state.version,
       changedAt: state.changedAt ?? null,
       stats: { exchanges: exchangesHeld(state, plans), ratings: ratingsGiven },
@@ -407,7 +649,7 @@ export class EventService {
         return seat ? [seat] : [];
       });
     return {
-      participant: { id: participant.id, name: participant.name, role: participant.role },
+      participant: { id: participant.id, name: participant.name, role: participant.role, present: !participant.absent },
       event: this.summary(snapshot),
       seat: seatOf(this.currentPlan(snapshot), participant.id, people),
       nextSeat: seatOf(this.nextPlan(snapshot), participant.id, people),
@@ -415,6 +657,7 @@ export class EventService {
       ratingsGiven: ratings
         .filter((r) => r.raterId === participant.id)
         .map((r) => ({ round: r.round, targetId: r.targetId, score: r.score })),
+      followUp: state.status === 'ended' ? this.followUpView(snapshot, participant) : null,
     };
   }
 

@@ -1,5 +1,7 @@
 // The organizer's export: one row per (round, table, mentor, mentee) pairing with both
-// sides' ratings. RFC 4180 quoting comes from csv-stringify.
+// sides' ratings. RFC 4180 quoting comes from csv-stringify. A spreadsheet runs a cell
+// that starts with = + - @ (or a tab or carriage return) as a formula, so such text cells
+// get a leading ' (OWASP's advice): "=cmd|…" typed as a name stays a name.
 import { stringify } from 'csv-stringify/sync';
 import type { Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
 
@@ -16,6 +18,13 @@ export const RESULTS_COLUMNS = [
   'mentee_score',
   'mentee_note',
 ] as const;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Text a spreadsheet shows as text, never runs. */
+export function inertCell(value: string | number): string | number {
+  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
+}
 
 /** Rounds that took place: plans made ahead for a round that never started are left out. */
 export function resultsCsv(state: RoundState, plans: SeatingPlan[], people: ReadonlyMap<string, Participant>, ratings: Rating[]): string {
@@ -43,5 +52,8 @@ export function resultsCsv(state: RoundState, plans: SeatingPlan[], people: Read
       }
     }
   }
-  return stringify(rows, { header: true, columns: [...RESULTS_COLUMNS], record_delimiter: 'windows' });
+  return stringify(
+    rows.map((row) => row.map(inertCell)),
+    { header: true, columns: [...RESULTS_COLUMNS], record_delimiter: 'windows' },
+  );
 }

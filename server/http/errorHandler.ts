@@ -15,6 +15,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.status).send({ message: error.message });
     if (isStoreUnavailable(error)) return reply.status(503).header('retry-after', '2').send({ message: STORE_UNAVAILABLE_MESSAGE });
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.method === 'POST' && /^\/api\/events\/[^/]+\/participants\/?(\?|$)/.test(request.url)) {
+      return reply.status(413).send({ message: 'Nothing was imported: the file is over 10 MB. Import at most 20,000 people at a time — split the file.' });
+    }
     const known = error.code ? MESSAGES[error.code] : undefined;
     if (known) return reply.status(known[0]).send({ message: known[1] });
     if (error instanceof SyntaxError || error.statusCode === 400) {

@@ -49,6 +49,14 @@ export class Fanout implements EventNotifier {
     this.announce({ kind: 'seats', eventId, participantIds });
   }
 
+  peopleChanged(eventId: string, participantIds: string[]): void {
+    this.announce({ kind: 'people', eventId, participantIds });
+  }
+
+  linkRevoked(eventId: string, participantId: string): void {
+    this.announce({ kind: 'revoked', eventId, participantId });
+  }
+
   eventDeleted(eventId: string): void {
     this.announce({ kind: 'deleted', eventId });
   }
@@ -74,6 +82,13 @@ export class Fanout implements EventNotifier {
         break;
       case 'seats':
         this.guard(this.deliverSeats(eventId, change.participantIds));
+        break;
+      case 'people':
+        this.guard(this.deliverViews(eventId, change.participantIds));
+        break;
+      case 'revoked':
+        // Their token no longer works: the phone reconnects, is refused, and says why.
+        this.io.local.in(personRoom(change.participantId)).disconnectSockets(true);
         break;
       case 'deleted':
         this.io.local.in(eventRoom(eventId)).disconnectSockets(true);
@@ -125,17 +140,34 @@ export class Fanout implements EventNotifier {
     this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
   }
 
+  /** A shown plan was revised: the people who move get their new seats; the projector its new table list. */
   private async deliverSeats(eventId: string, participantIds: string[]): Promise<void> {
     const local = participantIds.filter((id) => this.isLocal(eventId, id));
     const screens = this.hasLocal(screenRoom(eventId));
     if (local.length === 0 && !screens) return;
     const snapshot = await this.events.load(eventId);
-    const ratings = local.length ? await this.events.store.listRatings(eventId) : [];
+    const current = this.events.currentPlan(snapshot);
+    const next = this.events.nextPlan(snapshot);
     for (const id of local) {
-      const participant = snapshot.people.get(id);
-      if (participant) this.io.local.to(personRoom(id)).emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
+      if (!snapshot.people.has(id)) continue;
+      this.io.local.to(personRoom(id)).emit(ServerEvents.seatChanged, {
+        seat: seatOf(current, id, snapshot.people),
+        nextSeat: seatOf(next, id, snapshot.people),
+        version: snapshot.state.version,
+      });
     }
     if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, this.events.publicStateOf(snapshot));
+  }
+
+  /** Something in these people's own view changed (away, follow-ups): their whole view again. */
+  private async deliverViews(eventId: string, participantIds: string[]): Promise<void> {
+    const local = participantIds.filter((id) => this.isLocal(eventId, id));
+    if (local.length === 0) return;
+    const [snapshot, ratings] = await Promise.all([this.events.load(eventId), this.events.store.listRatings(eventId)]);
+    for (const id of local) {
+      const participant = snapshot.people.get(id);
+      if (participant && !participant.removed) this.io.local.to(personRoom(id)).emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
+    }
   }
 
   // ---- Control ------------------------------------------------------------------

@@ -17,6 +17,8 @@ export type Change =
   | { kind: 'ratings'; eventId: string }
   | { kind: 'presence'; eventId: string }
   | { kind: 'seats'; eventId: string; participantIds: string[] }
+  | { kind: 'people'; eventId: string; participantIds: string[] }
+  | { kind: 'revoked'; eventId: string; participantId: string }
   | { kind: 'deleted'; eventId: string };
 
 export interface InterServerEvents {

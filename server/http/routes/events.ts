@@ -69,6 +69,16 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       .send(csv);
   });
 
+  api.get(
+    '/api/events/:id/export.json',
+    { schema: { params: EventParams, tags: ['organizer'], summary: 'Everything as data: the event, people, every pairing with ratings, tags and notes, follow-ups' } },
+    async (request, reply) => {
+      const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+      const data = await events.exportData(event.id);
+      return reply.header('content-disposition', `attachment; filename="tablehop-${event.code}-results.json"`).header('cache-control', 'no-store').send(data);
+    },
+  );
+
   api.delete('/api/events/:id', { schema: { params: EventParams, tags: ['organizer'], summary: 'Delete the event and everything about it' } }, async (request) => {
     await events.authorizeOrganizer(request.params.id, bearer(request));
     await events.deleteEvent(request.params.id);

@@ -1,21 +1,44 @@
-// Joining with the code, importing a roster, and a phone reading its own view.
+// Joining with the code, importing a roster, changing it in the room (presence, moves,
+// removal, fresh links), and what a phone does for itself (its view, "I have to leave",
+// follow-ups at the end).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ImportSchema, JoinSchema, PresenceSchema, describeIssues } from '../../../shared/schemas';
+import {
+  ContactSchema,
+  FollowUpSchema,
+  ImportSchema,
+  JoinSchema,
+  MoveSchema,
+  NewLinkSchema,
+  PresenceSchema,
+  describeIssues,
+} from '../../../shared/schemas';
 import { HttpError, badRequest } from '../../errors';
-import { parseRosterCsv } from '../../events/rosterCsv';
+import { emailProblems, parseRosterCsv, refuseImport } from '../../events/rosterCsv';
+import type { Participant } from '../../../shared/domain';
 import { bearer } from '../auth';
 
 const WRONG_CODE_WINDOW_SECONDS = 600;
+/** A registration export of 20,000 rows is a few MB. */
+export const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
 const EventParams = z.object({ id: z.string().min(1).max(64) });
 const PersonParams = EventParams.extend({ participantId: z.string().min(1).max(64) });
 
 export async function peopleRoutes(app: FastifyInstance): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const events = app.events;
-  // A roster can be posted straight from a spreadsheet export.
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  // A roster can be posted straight from a spreadsheet export. Kept as bytes: the importer
+  // reads the encoding itself, so a file that is not UTF-8 is refused instead of garbled.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  const participantView = (eventCode: string, participant: Participant, token: string) => ({
+    id: participant.id,
+    name: participant.name,
+    role: participant.role,
+    ...(participant.table !== undefined ? { table: participant.table } : {}),
+    token,
+    joinUrl: events.personalUrl(eventCode, participant, token),
+  });
 
   api.post(
     '/api/join',
@@ -43,29 +66,26 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/events/:id/participants',
     {
       // A registration export of 20,000 rows is a few MB.
-      bodyLimit: 10 * 1024 * 1024,
+      bodyLimit: IMPORT_BODY_LIMIT,
       schema: { params: EventParams, tags: ['organizer'], summary: 'Import people: JSON {participants:[…]} or text/csv name,role,topics,goal,email' },
     },
     async (request, reply) => {
       const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+      const known = new Map<string, string>();
+      for (const p of await events.activeParticipants(event.id)) if (p.email) known.set(p.email.toLowerCase(), p.name);
       let people;
-      if (typeof request.body === 'string') {
-        people = parseRosterCsv(request.body);
+      if (typeof request.body === 'string' || Buffer.isBuffer(request.body)) {
+        people = parseRosterCsv(request.body, known);
       } else {
         const parsed = ImportSchema.safeParse(request.body);
         if (!parsed.success) throw badRequest(describeIssues(parsed.error));
         people = parsed.data.participants;
+        const problems = emailProblems(people, known, (i) => `participants.${i}`);
+        if (problems.length) refuseImport(problems);
       }
       const added = await events.addPeople(event, people);
-      return reply.status(201).send({
-        participants: added.map(({ participant, token }) => ({
-          id: participant.id,
-          name: participant.name,
-          role: participant.role,
-          token,
-          joinUrl: events.personalUrl(event.code, participant, token),
-        })),
-      });
+      // Each token is in this answer only: the server keeps its hash, never the token.
+      return reply.status(201).send({ participants: added.map(({ participant, token }) => participantView(event.code, participant, token)) });
     },
   );
 
@@ -79,8 +99,69 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  api.delete(
+    '/api/events/:id/participants/:participantId',
+    { schema: { params: PersonParams, tags: ['organizer'], summary: 'Remove someone: gone from the roster and later rounds; past pairings and ratings stay in the exports' } },
+    async (request) => {
+      await events.authorizeOrganizer(request.params.id, bearer(request));
+      await events.removePerson(request.params.id, request.params.participantId);
+      return { id: request.params.participantId, removed: true };
+    },
+  );
+
+  api.post(
+    '/api/events/:id/participants/:participantId/table',
+    { schema: { params: PersonParams, body: MoveSchema, tags: ['organizer'], summary: 'Seat a mentee at a table for the coming round ({"table": null} takes it back)' } },
+    async (request) => {
+      await events.authorizeOrganizer(request.params.id, bearer(request));
+      return events.moveMentee(request.params.id, request.params.participantId, request.body.table);
+    },
+  );
+
+  api.post(
+    '/api/events/:id/participants/:participantId/link',
+    { schema: { params: PersonParams, body: NewLinkSchema, tags: ['organizer'], summary: 'A fresh personal link (and QR) for someone; their old link stops working' } },
+    async (request, reply) => {
+      const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+      const { participant, token } = await events.newLink(event, request.params.participantId);
+      return reply.status(201).send(participantView(event.code, participant, token));
+    },
+  );
+
   api.get('/api/me', { schema: { tags: ['people'], summary: "A participant's own view: seat, next seat, countdown" } }, async (request) => {
     const { event, participant } = await events.participantForToken(bearer(request));
     return events.meView(event.id, participant.id);
   });
+
+  const ownLimit = { rateLimit: { max: app.config.rateLimitRatings, timeWindow: '1 minute' } };
+
+  api.post(
+    '/api/me/presence',
+    { config: ownLimit, schema: { body: PresenceSchema, tags: ['people'], summary: '"I have to leave" ({"present": false}) or "I\'m back" ({"present": true})' } },
+    async (request) => {
+      const { event, participant } = await events.participantForToken(bearer(request));
+      const updated = await events.setOwnPresence(event.id, participant, request.body.present);
+      return { id: updated.id, present: !updated.absent };
+    },
+  );
+
+  api.post(
+    '/api/me/follow-ups',
+    { config: ownLimit, schema: { body: FollowUpSchema, tags: ['people'], summary: 'At the end: "I\'d like to follow up" with someone you met (or not)' } },
+    async (request) => {
+      const { event, participant } = await events.participantForToken(bearer(request));
+      await events.setFollowUp(event.id, participant, request.body.targetId, request.body.follow);
+      return { targetId: request.body.targetId, follow: request.body.follow };
+    },
+  );
+
+  api.post(
+    '/api/me/contact',
+    { config: ownLimit, schema: { body: ContactSchema, tags: ['people'], summary: 'At the end: the email shared only with people who tick you back' } },
+    async (request) => {
+      const { event, participant } = await events.participantForToken(bearer(request));
+      await events.setContact(event.id, participant, request.body.email);
+      return { email: request.body.email };
+    },
+  );
 }
