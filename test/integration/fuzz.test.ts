@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { sha256 } from '../../server/secrets';
 import { api } from '../support/http';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
 
@@ -74,6 +75,8 @@ function malformed(shape: Shape): fc.Arbitrary<unknown> {
   );
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Whether text can go into a URL at all (no lone surrogates). */
 function wellFormed(text: string): boolean {
   try {
@@ -114,28 +117,32 @@ async function targetEvent(server: TestServer) {
 }
 
 /** Everything stored about the event, as one string. */
-async function everything(server: TestServer, eventId: string): Promise<string> {
+async function everything(server: TestServer, eventId: string, tokens: string[]): Promise<string> {
   const { store } = server;
-  const [event, state, participants, plans, ratings] = await Promise.all([
+  const [event, state, participants, plans, ratings, followUps] = await Promise.all([
     store.getEvent(eventId),
     store.getState(eventId),
     store.listParticipants(eventId),
     store.listPlans(eventId),
     store.listRatings(eventId),
+    store.listFollowUps(eventId),
   ]);
   const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-  return JSON.stringify({ event, state, participants: participants.sort(byId), plans, ratings });
+  // Whose links still work: a fresh link issued by mistake would change this.
+  const links = await Promise.all(tokens.map((token) => store.ownerOfToken(sha256(token))));
+  return JSON.stringify({ event, state, participants: participants.sort(byId), plans, ratings, followUps, links });
 }
 
 describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
-  it(`survives ${RUNS_PER_TARGET * 15}+ malformed inputs without a 5xx or a change`, async () => {
+  it(`survives ${RUNS_PER_TARGET * 20}+ malformed inputs without a 5xx or a change`, async () => {
     const server = await startServer(kind, {
       config: { rateLimitCreate: 1e6, rateLimitJoin: 1e6, rateLimitRatings: 1e6, wrongCodesLimit: 1e6 },
     });
     servers.push(server);
     const { event, people } = await targetEvent(server);
     const [mentor, , menteeA] = people;
-    const before = await everything(server, event.id);
+    const tokens = people.map((p) => p.token as string);
+    const before = await everything(server, event.id, tokens);
 
     let sent = 0;
     const problems: string[] = [];
@@ -162,6 +169,12 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
       ['import a person', malformed({ valid: { name: 'I', role: 'mentee' }, fields: { name: { kind: 'string', required: true, max: 80 }, role: { kind: 'enum', required: true, allowed: ['mentee', 'mentor'] }, email: { kind: 'string', required: false }, goal: { kind: 'string', required: false, max: 280 }, topics: { kind: 'list', required: false } } }), (p) => send('POST', `/api/events/${event.id}/participants`, { participants: [{ name: 'Fine', role: 'mentor' }, p] }, org)],
       ['import CSV', fc.oneof(hugeString, unicodeEdge, fc.string()).map((s) => `name,role\n${s},speaker\n`), (csv) => sendCsv(csv as string)],
       ['presence', malformed({ valid: { present: false }, fields: { present: { kind: 'boolean', required: true } } }), (b) => send('POST', `/api/events/${event.id}/participants/${menteeA.participantId}/presence`, b, org)],
+      // null is a valid table ("take the move back"): everything else here is wrong.
+      ['move', malformed({ valid: { table: 2 }, fields: { table: { kind: 'number', required: true } } }).filter((b) => !(isRecord(b) && b.table === null && Object.keys(b).length === 1)), (b) => send('POST', `/api/events/${event.id}/participants/${menteeA.participantId}/table`, b, org)],
+      ['new link', malformed({ valid: { replaceOldLink: true }, fields: { replaceOldLink: { kind: 'boolean', required: true } } }), (b) => send('POST', `/api/events/${event.id}/participants/${menteeA.participantId}/link`, b, org)],
+      ['own presence', malformed({ valid: { present: false }, fields: { present: { kind: 'boolean', required: true } } }), (b) => send('POST', '/api/me/presence', b, `Bearer ${menteeA.token}`)],
+      ['follow-ups', malformed({ valid: { targetId: mentor.participantId, follow: true }, fields: { targetId: { kind: 'string', required: true, max: 64 }, follow: { kind: 'boolean', required: true } } }), (b) => send('POST', '/api/me/follow-ups', b, `Bearer ${menteeA.token}`)],
+      ['contact', malformed({ valid: { email: 'a@example.org' }, fields: { email: { kind: 'string', required: true, max: 254 } } }).filter((b) => !(isRecord(b) && b.email === null && Object.keys(b).length === 1)), (b) => send('POST', '/api/me/contact', b, `Bearer ${menteeA.token}`)],
       ['actions', malformed({ valid: { action: 'extend', seconds: 60 }, fields: { action: { kind: 'enum', required: true, allowed: ['start', 'pause', 'resume', 'extend', 'skip', 'end'] }, seconds: { kind: 'number', required: false } } }), (b) => send('POST', `/api/events/${event.id}/actions`, b, org)],
       ['ratings', malformed({ valid: { round: 1, targetId: menteeA.participantId, score: 4 }, fields: { round: { kind: 'number', required: true }, targetId: { kind: 'string', required: true, max: 64 }, score: { kind: 'number', required: true }, tags: { kind: 'list', required: false }, note: { kind: 'string', required: false, max: 2000 } } }), (b) => send('POST', '/api/ratings', b, `Bearer ${mentor.token}`)],
       ['raw JSON', fc.oneof(fc.constantFrom('{"__proto__":{"isAdmin":true},"name":"p"}', '{"constructor":{"prototype":{"x":1}},"name":"p"}', '{', '[', '{"name": "\\ud800"', 'null', '"just a string"', '{"name":1e999}'), fc.string()), (raw) => sendRaw(raw as string)],
@@ -179,7 +192,7 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
       else if (!hasMessage(reply.body)) problems.push('CSV refusal without a message');
     }
     async function sendRaw(raw: string) {
-      for (const url of ['/api/events', '/api/join', `/api/events/${event.id}/actions`, '/api/ratings']) await send('POST', url, undefined, url.includes('actions') ? org : `Bearer ${mentor.token}`, raw);
+      for (const url of ['/api/events', '/api/join', `/api/events/${event.id}/actions`, '/api/ratings', '/api/me/follow-ups']) await send('POST', url, undefined, url.includes('actions') ? org : `Bearer ${mentor.token}`, raw);
     }
     async function sendAuth(auth: string) {
       for (const [method, url, body] of [
@@ -187,6 +200,14 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
         ['POST', '/api/ratings', { round: 1, targetId: menteeA.participantId, score: 3 }],
         ['POST', `/api/events/${event.id}/actions`, { action: 'resume' }],
         ['GET', `/api/events/${event.id}/export.csv`, undefined],
+        ['GET', `/api/events/${event.id}/export.json`, undefined],
+        ['POST', `/api/events/${event.id}/participants/${menteeA.participantId}/table`, { table: 2 }],
+        ['POST', `/api/events/${event.id}/participants/${menteeA.participantId}/link`, { replaceOldLink: true }],
+        ['POST', `/api/events/${event.id}/participants/${menteeA.participantId}/presence`, { present: false }],
+        ['DELETE', `/api/events/${event.id}/participants/${menteeA.participantId}`, undefined],
+        ['POST', '/api/me/presence', { present: false }],
+        ['POST', '/api/me/follow-ups', { targetId: mentor.participantId, follow: true }],
+        ['POST', '/api/me/contact', { email: 'a@example.org' }],
         ['DELETE', `/api/events/${event.id}`, undefined],
       ] as const) {
         await send(method, url, body, auth);
@@ -197,6 +218,10 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
       await send('GET', `/api/events/${safe}/state`, undefined);
       await send('POST', `/api/events/${safe}/actions`, { action: 'resume' }, org);
       await send('POST', `/api/events/${event.id}/participants/${safe}/presence`, { present: false }, org);
+      await send('POST', `/api/events/${event.id}/participants/${safe}/table`, { table: 1 }, org);
+      await send('POST', `/api/events/${event.id}/participants/${safe}/link`, { replaceOldLink: true }, org);
+      await send('DELETE', `/api/events/${event.id}/participants/${safe}`, undefined, org);
+      await send('GET', `/api/events/${safe}/export.json`, undefined, org);
     }
 
     for (const [name, arbitrary, run] of targets) {
@@ -277,6 +302,6 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
     if (!process.env.FUZZ_RUNS) expect(sent).toBeGreaterThanOrEqual(10_000);
     expect((await server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect(phone.connected && control.connected).toBe(true);
-    expect(await everything(server, event.id)).toBe(before);
+    expect(await everything(server, event.id, tokens)).toBe(before);
   }, 300_000);
 });

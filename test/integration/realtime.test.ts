@@ -167,7 +167,8 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
     const mentee = event.mentees[0]!;
     const tap = await phone(mentee);
     const view = await tap.nth('me:snapshot', 1);
-    expect(view.participant).toEqual({ id: mentee.id, name: mentee.name, role: 'mentee' });
+    expect(view.participant).toEqual({ id: mentee.id, name: mentee.name, role: 'mentee', present: true });
+    expect(view.followUp).toBeNull();
     expect(view.event).toMatchObject({ id: event.id, name: 'Realtime night', status: 'lobby', phase: 'lobby', round: 0, rounds: 3, roundSeconds: 600, phaseEndsAt: null, headcount: { mentors: 2, mentees: 3 } });
     expect(view.event).not.toHaveProperty('tables');
     expect(view.seat).toBeNull();

@@ -53,7 +53,11 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
       ['POST', `/api/events/${a.id}/actions`, { action: 'pause' }],
       ['POST', `/api/events/${a.id}/participants`, { participants: [{ name: 'Intruder', role: 'mentor' }] }],
       ['POST', `/api/events/${a.id}/participants/${a.first.participantId}/presence`, { present: false }],
+      ['POST', `/api/events/${a.id}/participants/${a.first.participantId}/table`, { table: 1 }],
+      ['POST', `/api/events/${a.id}/participants/${a.first.participantId}/link`, { replaceOldLink: true }],
+      ['DELETE', `/api/events/${a.id}/participants/${a.first.participantId}`],
       ['GET', `/api/events/${a.id}/export.csv`],
+      ['GET', `/api/events/${a.id}/export.json`],
       ['DELETE', `/api/events/${a.id}`],
     ];
     const before = (await http.get<PublicEventState>(`/api/events/${a.id}/state`)).body;
@@ -68,6 +72,34 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
     }
     const after = (await http.get<PublicEventState>(`/api/events/${a.id}/state`)).body;
     expect({ ...after, serverNow: 0, remainingMs: 0 }).toEqual({ ...before, serverNow: 0, remainingMs: 0 });
+    // The person is still here with their own link.
+    expect((await http.get<MeView>('/api/me', a.first.token)).body.participant).toMatchObject({ id: a.first.participantId, present: true });
+  });
+
+  it("lets a phone change only its own presence, follow-ups and email, and only with its own token", async () => {
+    const server = await boot(kind);
+    const http = api(server.url);
+    const a = await runningEvent(http, 'A');
+    const b = await runningEvent(http, 'B');
+    const own: [string, unknown][] = [
+      ['/api/me/presence', { present: false }],
+      ['/api/me/follow-ups', { targetId: a.mentor.participantId, follow: true }],
+      ['/api/me/contact', { email: 'first@example.org' }],
+    ];
+    for (const [path, body] of own) {
+      expect((await http.post(path, body)).status, `${path} anonymous`).toBe(401);
+      expect((await http.post(path, body, a.organizerKey)).status, `${path} with the organizer key`).toBe(401);
+      expect((await http.post(path, body, 'made-up')).status, `${path} made-up token`).toBe(401);
+    }
+    // B's person cannot follow up with A's mentor (they never met): 403 once B has ended.
+    await http.post(`/api/events/${b.id}/actions`, { action: 'end' }, b.organizerKey);
+    const across = await http.post('/api/me/follow-ups', { targetId: a.mentor.participantId, follow: true }, b.first.token);
+    expect(across.status).toBe(403);
+    // Leaving from B's phone leaves B, never A.
+    expect((await http.post('/api/me/presence', { present: false }, a.second.token)).status).toBe(200);
+    const control = (await http.get<MeView>('/api/me', a.first.token)).body;
+    expect(control.participant.present).toBe(true);
+    expect((await http.get<MeView>('/api/me', a.second.token)).body.participant.present).toBe(false);
   });
 
   it('lets a participant read only their own view and rate only their own table', async () => {

@@ -85,6 +85,58 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(await store.getParticipant('e1', 'ghost')).toBeNull();
   });
 
+  it('changes one participant atomically: concurrent changes to one person all land', async () => {
+    await open();
+    await store.createEvent(event('e1', 'CHG234'), lobbyState());
+    await store.addParticipants('e1', [person('m1', 'mentor'), person('a', 'mentee')], ['h1', 'h2']);
+    const changed = await store.changeParticipant('e1', 'a', (p) => ({ ...p, absent: true, pin: { round: 2, table: 1 } }));
+    expect(changed).toMatchObject({ id: 'a', absent: true, pin: { round: 2, table: 1 } });
+    expect(await store.getParticipant('e1', 'a')).toEqual(changed);
+    // Twenty writers at once, each adding its own topic: none is lost.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.changeParticipant('e1', 'm1', (p) => ({ ...p, topics: [...p.topics, `t${i}`] }))));
+    const mentor = await store.getParticipant('e1', 'm1');
+    expect(mentor?.topics.sort()).toEqual(['x', ...Array.from({ length: 20 }, (_, i) => `t${i}`)].sort());
+    expect(mentor?.table).toBe(1);
+    expect(await store.changeParticipant('e1', 'ghost', (p) => p)).toBeNull();
+    expect(await store.getParticipant('e1', 'ghost')).toBeNull();
+    expect(await store.changeParticipant('missing', 'a', (p) => p)).toBeNull();
+  });
+
+  it('replaces a token: the old one stops working, the new one finds the same person', async () => {
+    await open();
+    await store.createEvent(event('e1', 'TOK234'), lobbyState());
+    await store.addParticipants('e1', [person('a', 'mentee'), person('b', 'mentee')], ['old-a', 'old-b']);
+    expect(await store.replaceToken('e1', 'a', 'new-a')).toBe(true);
+    expect(await store.ownerOfToken('old-a')).toBeNull();
+    expect(await store.ownerOfToken('new-a')).toEqual({ eventId: 'e1', participantId: 'a' });
+    expect(await store.replaceToken('e1', 'a', 'newer-a')).toBe(true);
+    expect(await store.ownerOfToken('new-a')).toBeNull();
+    expect(await store.ownerOfToken('old-b')).toEqual({ eventId: 'e1', participantId: 'b' });
+    expect(await store.replaceToken('e1', 'ghost', 'x')).toBe(false);
+    expect(await store.ownerOfToken('x')).toBeNull();
+    await store.deleteEvent('e1');
+    expect(await store.ownerOfToken('newer-a')).toBeNull();
+  });
+
+  it('records follow-ups once each way, takes them back, and forgets them with the event', async () => {
+    await open();
+    await store.createEvent(event('e1', 'FOL234'), lobbyState());
+    await store.setFollowUp('e1', 'a', 'm', true);
+    await store.setFollowUp('e1', 'a', 'm', true);
+    await store.setFollowUp('e1', 'm', 'a', true);
+    await store.setFollowUp('e1', 'b', 'm', true);
+    await store.setFollowUp('e1', 'b', 'm', false);
+    const sorted = (list: { fromId: string; toId: string }[]) => [...list].sort((x, y) => (x.fromId + x.toId).localeCompare(y.fromId + y.toId));
+    expect(sorted(await store.listFollowUps('e1'))).toEqual([
+      { fromId: 'a', toId: 'm' },
+      { fromId: 'm', toId: 'a' },
+    ]);
+    await expect(store.setFollowUp('missing', 'a', 'm', true)).rejects.toThrow();
+    await store.deleteEvent('e1');
+    expect(await store.listFollowUps('e1')).toEqual([]);
+    expect(await store.listFollowUps('missing')).toEqual([]);
+  });
+
   it('keeps one rating per (round, rater, target): a resend replaces it', async () => {
     await open();
     await store.createEvent(event('e1', 'RAT234'), lobbyState());
@@ -170,11 +222,18 @@ describe('retention', () => {
     await raw.connect();
     try {
       await store.createEvent(event('e1', 'EXP234'), lobbyState());
-      await store.addParticipants('e1', [person('a', 'mentee')], ['tok']);
+      await store.addParticipants('e1', [person('a', 'mentee'), person('m', 'mentor')], ['tok', 'tok-m']);
       await store.commit('e1', 1, { ...lobbyState(), status: 'ended', phase: 'ended', version: 2 });
+      // Written after the end (follow-ups, a late rating, a fresh link): they expire with the rest.
+      await store.setFollowUp('e1', 'a', 'm', true);
+      await store.saveRating('e1', { round: 1, raterId: 'a', targetId: 'm', score: 4, tags: [], at: 1 });
+      await store.replaceToken('e1', 'a', 'tok-new');
       const keys: string[] = [];
       for await (const batch of raw.scanIterator({ MATCH: `${prefix}*` })) keys.push(...batch);
-      expect(keys.length).toBeGreaterThanOrEqual(5);
+      expect(keys.length).toBeGreaterThanOrEqual(8);
+      for (const part of ['followups', 'ratings', 'tokenOf']) expect(keys, part).toContain(`${prefix}{e1}:${part}`);
+      expect(keys).toContain(`${prefix}token:tok-new`);
+      expect(keys).not.toContain(`${prefix}token:tok`);
       expect(keys.every((k) => k.startsWith(prefix))).toBe(true);
       for (const key of keys.filter((k) => !k.endsWith(':due'))) {
         const ttl = await raw.ttl(key);

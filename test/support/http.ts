@@ -25,6 +25,7 @@ export function api(base: string) {
     return { status: response.status, body: parsed, text, headers: response.headers };
   }
   return {
+    base,
     call,
     get: <T = any>(path: string, token?: string) => call<T>('GET', path, token ? { token } : {}),
     post: <T = any>(path: string, body: unknown, token?: string) => call<T>('POST', path, token ? { body, token } : { body }),
