@@ -1,6 +1,6 @@
 // The HTTP half of the contract (ARCHITECTURE.md "HTTP API"). Errors come back as a
 // sentence from the server's JSON `message`, or one of ours when the network fails.
-import type { CreatedEvent, JoinResult, MeView, Role } from '../../../shared/domain';
+import type { CreatedEvent, EventExport, JoinResult, MeView, Role } from '../../../shared/domain';
 import type { CreateEventInput, JoinInput } from '../../../shared/schemas';
 
 export class ApiError extends Error {
@@ -16,8 +16,18 @@ export interface ImportedParticipant {
   id: string;
   name: string;
   role: Role;
+  /** Mentors keep one table for the whole event. */
+  table?: number;
   token: string;
   joinUrl: string;
+}
+
+/** What a move to another table did (see MoveResult on the server). */
+export interface MoveAnswer {
+  id: string;
+  pin: { round: number; table: number } | null;
+  planned: boolean;
+  displaced: { id: string; name: string; table: number | null }[];
 }
 
 async function request(path: string, init: RequestInit): Promise<Response> {
@@ -62,7 +72,8 @@ export async function fetchMe(token: string): Promise<MeView> {
   return (await request('/api/me', { headers: bearer(token) })).json();
 }
 
-export async function importParticipantsCsv(eventId: string, organizerKey: string, csv: string): Promise<ImportedParticipant[]> {
+/** A file is sent as it is (the server reads its encoding); pasted text as UTF-8. */
+export async function importParticipantsCsv(eventId: string, organizerKey: string, csv: string | Blob): Promise<ImportedParticipant[]> {
   const response = await request(`/api/events/${encodeURIComponent(eventId)}/participants`, {
     method: 'POST',
     headers: { 'Content-Type': 'text/csv', ...bearer(organizerKey) },
@@ -74,6 +85,43 @@ export async function importParticipantsCsv(eventId: string, organizerKey: strin
 
 export async function fetchExportCsv(eventId: string, organizerKey: string): Promise<Blob> {
   return (await request(`/api/events/${encodeURIComponent(eventId)}/export.csv`, { headers: bearer(organizerKey) })).blob();
+}
+
+export async function fetchExportJson(eventId: string, organizerKey: string): Promise<EventExport> {
+  return (await request(`/api/events/${encodeURIComponent(eventId)}/export.json`, { headers: bearer(organizerKey) })).json();
+}
+
+const person = (eventId: string, participantId: string) => `/api/events/${encodeURIComponent(eventId)}/participants/${encodeURIComponent(participantId)}`;
+
+/** Seats a mentee at `table` for the coming round; null takes the move back. */
+export async function moveMentee(eventId: string, organizerKey: string, participantId: string, table: number | null): Promise<MoveAnswer> {
+  return (await request(`${person(eventId, participantId)}/table`, json({ table }, bearer(organizerKey)))).json();
+}
+
+export async function removePerson(eventId: string, organizerKey: string, participantId: string): Promise<void> {
+  await request(person(eventId, participantId), { method: 'DELETE', headers: bearer(organizerKey) });
+}
+
+/** A fresh personal link; the person's old one stops working. */
+export async function issueNewLink(eventId: string, organizerKey: string, participantId: string): Promise<ImportedParticipant> {
+  return (await request(`${person(eventId, participantId)}/link`, json({ replaceOldLink: true }, bearer(organizerKey)))).json();
+}
+
+export async function deleteEvent(eventId: string, organizerKey: string): Promise<void> {
+  await request(`/api/events/${encodeURIComponent(eventId)}`, { method: 'DELETE', headers: bearer(organizerKey) });
+}
+
+/** "I have to leave" (false) or "I'm back" (true), from the person's own phone. */
+export async function setOwnPresence(token: string, present: boolean): Promise<void> {
+  await request('/api/me/presence', json({ present }, bearer(token)));
+}
+
+export async function setFollowUp(token: string, targetId: string, follow: boolean): Promise<void> {
+  await request('/api/me/follow-ups', json({ targetId, follow }, bearer(token)));
+}
+
+export async function setContactEmail(token: string, email: string | null): Promise<void> {
+  await request('/api/me/contact', json({ email }, bearer(token)));
 }
 
 /** Marks someone absent (left out of the next rounds) or present again. */

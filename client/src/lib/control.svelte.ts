@@ -1,9 +1,11 @@
 // The organizer's live view and actions for one event.
 import type { ControlView, OrganizerActionName, PublicEventState } from '../../../shared/domain';
-import { setPresence } from './api';
+import { deleteEvent, issueNewLink, moveMentee, removePerson, setPresence, type ImportedParticipant, type MoveAnswer } from './api';
+import { forgetLinks, keepLinks } from './personalLinks';
 import { clock } from './clock.svelte';
 import { isCurrent, LiveConnection } from './connection.svelte';
 import { sendOrganizerAction } from './socket';
+import { forgetOrganizerKey } from './storage';
 
 export class ControlStore {
   view = $state.raw<ControlView | null>(null);
@@ -13,6 +15,10 @@ export class ControlStore {
   /** People whose presence change is on its way, by id. */
   presencePending = $state<Record<string, boolean>>({});
   presenceError = $state<string | null>(null);
+  /** Counts the Control updates received: pages that read more (the report) follow it. */
+  snapshots = $state(0);
+  /** Set once the organizer deleted the event from this page. */
+  deleted = $state(false);
   readonly connection: LiveConnection;
 
   constructor(
@@ -28,6 +34,7 @@ export class ControlStore {
       resync = false;
       clock.seed(view.state.serverNow);
       this.view = view;
+      this.snapshots++;
     });
     socket.on('state:snapshot', (state) => this.mergeState(state));
     socket.on('phase:changed', (event) => this.mergeState(event));
@@ -70,6 +77,33 @@ export class ControlStore {
     } finally {
       delete this.presencePending[participantId];
     }
+  }
+
+  /** Seats a mentee at `table` for the coming round (null: take the move back). Throws the server's sentence. */
+  async move(participantId: string, table: number | null): Promise<MoveAnswer> {
+    return moveMentee(this.eventId, this.organizerKey, participantId, table);
+  }
+
+  /** Takes someone off the event; the roster drops them at once. Throws the server's sentence. */
+  async remove(participantId: string): Promise<void> {
+    await removePerson(this.eventId, this.organizerKey, participantId);
+    if (this.view) this.view = { ...this.view, roster: this.view.roster.filter((p) => p.id !== participantId) };
+  }
+
+  /** A fresh personal link, kept on this laptop for badges; the old link stops working. */
+  async newLink(participantId: string): Promise<ImportedParticipant> {
+    const link = await issueNewLink(this.eventId, this.organizerKey, participantId);
+    keepLinks(this.eventId, [link]);
+    return link;
+  }
+
+  /** Deletes the event and everything about it, and forgets it on this laptop. */
+  async deleteEvent(): Promise<void> {
+    await deleteEvent(this.eventId, this.organizerKey);
+    this.deleted = true;
+    this.connection.close();
+    forgetLinks(this.eventId);
+    forgetOrganizerKey(this.eventId);
   }
 
   private patchRoster(participantId: string, present: boolean): void {

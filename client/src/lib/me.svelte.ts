@@ -4,7 +4,7 @@
 // are remembered too, so a reload keeps a mentor's tags and note (sending again
 // replaces the whole rating; a form that forgot them would erase them).
 import type { MeView, Seat } from '../../../shared/domain';
-import { ApiError, fetchMe } from './api';
+import { ApiError, fetchMe, setContactEmail, setFollowUp, setOwnPresence } from './api';
 import { clock } from './clock.svelte';
 import { isCurrent, LiveConnection } from './connection.svelte';
 import { submitRating, type RatingPayload } from './socket';
@@ -47,6 +47,14 @@ export class MeStore {
   /** Ratings made on this phone, by `round:targetId` (shown at once, before the server answers). */
   local = $state<Ratings>({});
   deliveries = $state<Record<string, Delivery>>({});
+  /** "I have to leave" / "I'm back" on its way, and the server's sentence if it failed. */
+  presencePending = $state(false);
+  presenceError = $state<string | null>(null);
+  /** Follow-up ticks on their way, by person id. */
+  followPending = $state<Record<string, boolean>>({});
+  followError = $state<string | null>(null);
+  emailPending = $state(false);
+  emailError = $state<string | null>(null);
   readonly connection: LiveConnection;
   /** Ratings not yet acknowledged by the server. */
   private outbox: Ratings;
@@ -126,6 +134,60 @@ export class MeStore {
     void this.flush();
   }
 
+  /** "I have to leave" (false) or "I'm back" (true). The server answers with a fresh view for this phone. */
+  async setPresent(present: boolean): Promise<void> {
+    this.presencePending = true;
+    this.presenceError = null;
+    try {
+      await setOwnPresence(this.token, present);
+      if (this.view) this.view = { ...this.view, participant: { ...this.view.participant, present } };
+    } catch (error) {
+      this.presenceError = message(error);
+    } finally {
+      this.presencePending = false;
+    }
+  }
+
+  /** Ticks (or unticks) "I'd like to follow up" for someone met; shown at once, undone if the server refuses. */
+  async follow(targetId: string, follow: boolean): Promise<void> {
+    this.followError = null;
+    this.followPending[targetId] = follow;
+    this.patchFollowUp(targetId, follow);
+    try {
+      await setFollowUp(this.token, targetId, follow);
+    } catch (error) {
+      this.patchFollowUp(targetId, !follow);
+      this.followError = message(error);
+    } finally {
+      delete this.followPending[targetId];
+    }
+  }
+
+  /** The email shared with people who tick back; empty removes it. True when saved. */
+  async saveEmail(email: string): Promise<boolean> {
+    this.emailPending = true;
+    this.emailError = null;
+    try {
+      const value = email.trim() || null;
+      await setContactEmail(this.token, value);
+      const followUp = this.view?.followUp;
+      if (this.view && followUp) this.view = { ...this.view, followUp: { ...followUp, email: value } };
+      return true;
+    } catch (error) {
+      this.emailError = message(error);
+      return false;
+    } finally {
+      this.emailPending = false;
+    }
+  }
+
+  private patchFollowUp(targetId: string, chosen: boolean): void {
+    const followUp = this.view?.followUp;
+    if (!this.view || !followUp) return;
+    const people = followUp.people.map((p) => (p.id === targetId ? { ...p, chosen, ...(chosen ? {} : { mutual: false, email: undefined }) } : p));
+    this.view = { ...this.view, followUp: { ...followUp, people } };
+  }
+
   /** Sends everything in the outbox, one at a time, while the socket is connected. */
   private async flush(): Promise<void> {
     if (this.flushing) return;
@@ -170,6 +232,8 @@ export class MeStore {
     }
   }
 }
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Where this person sits in `round`, from whatever the server has told us so far. */
 export function seatInRound(view: MeView, round: number): Seat | null {

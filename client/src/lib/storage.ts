@@ -27,6 +27,7 @@ export const forgetToken = (code: string) => write(tokenKey(code), null);
 
 export const savedOrganizerKey = (eventId: string) => read(organizerKey(eventId));
 export const saveOrganizerKey = (eventId: string, key: string) => write(organizerKey(eventId), key);
+export const forgetOrganizerKey = (eventId: string) => write(organizerKey(eventId), null);
 
 /** Reads `name` from the URL fragment (`#key=…`, `#t=…`). */
 export function fragmentParam(name: string): string | null {
@@ -38,4 +39,18 @@ export function fragmentParam(name: string): string | null {
 /** Removes secrets from the address bar and history once they are stored. */
 export function stripFragment(): void {
   history.replaceState(history.state, '', location.pathname + location.search);
+}
+
+/**
+ * The organizer key for an event on this laptop: from a control link's `#key=` (then kept
+ * and taken out of the address bar), else the one kept earlier. Null: open the control link.
+ */
+export function organizerKeyFor(eventId: string): string | null {
+  const fromLink = fragmentParam('key');
+  if (fromLink) {
+    saveOrganizerKey(eventId, fromLink);
+    // Only hide the key from the address bar once a reload can find it again.
+    if (savedOrganizerKey(eventId) === fromLink) stripFragment();
+  }
+  return fromLink ?? savedOrganizerKey(eventId);
 }
