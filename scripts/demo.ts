@@ -58,6 +58,7 @@ const mentees = await post(`/api/events/${event.id}/participants`, sample('mente
 console.log(`Demo event "${event.code}" with ${mentors.participants.length} mentors and ${mentees.participants.length} mentees.
   Control (secret): ${event.controlUrl}
   Screen:           ${event.screenUrl}
+  Report, door board and badges open from Control (Printouts and report).
   Join as mentee:   ${event.joinUrl}
   A mentor's phone: ${mentors.participants[0].joinUrl}
   A mentee's phone: ${mentees.participants[0].joinUrl}`);

@@ -228,8 +228,11 @@ export interface RosterEntry {
   email?: string;
   /** False once marked absent: they are left out of the next rounds. */
   present: boolean;
-  /** Moved by the organizer to a table for the coming round (only while that round is still ahead). */
-  pin?: TablePin;
+  /**
+   * Moved by the organizer to a table for the coming round (only while that round is still ahead).
+   * `honoured` once that round is planned: false when the seat rules did not allow the move.
+   */
+  pin?: TablePin & { honoured?: boolean };
   /** Whether this person has a phone connected right now. */
   online: boolean;
 }

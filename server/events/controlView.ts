@@ -1,7 +1,7 @@
 // The organizer's view: public state plus the roster, the next plan and rating progress.
-import type { ControlView, RosterEntry } from '../../shared/domain';
+import type { ControlView, RosterEntry, TablePin } from '../../shared/domain';
 import { roundAhead } from '../../shared/roundEngine';
-import { publicTables } from '../../shared/seats';
+import { publicTables, tableOf } from '../../shared/seats';
 import type { EventService } from './eventService';
 
 export async function controlView(service: EventService, eventId: string, isOnline: (participantId: string) => boolean): Promise<ControlView> {
@@ -9,6 +9,11 @@ export async function controlView(service: EventService, eventId: string, isOnli
   const current = service.currentPlan(snapshot);
   const exchanges = current ? current.tables.reduce((n, t) => n + t.menteeIds.length, 0) : 0;
   const ahead = roundAhead(snapshot.state, snapshot.event.rounds);
+  // Once that round is planned, whether the move could be made (the seat rules come first).
+  const pinShown = (id: string, pin: TablePin) => {
+    const plan = ahead === null ? undefined : snapshot.plans.get(ahead);
+    return plan ? { ...pin, honoured: tableOf(plan, id)?.table === pin.table } : pin;
+  };
   const roster = [...snapshot.people.values()]
     // Removed people are gone from the roster; their past rounds stay in the exports.
     .filter((p) => !p.removed)
@@ -24,7 +29,7 @@ export async function controlView(service: EventService, eventId: string, isOnli
         ...(p.table !== undefined ? { table: p.table } : {}),
         present: !p.absent,
         online: isOnline(p.id),
-        ...(p.pin && p.pin.round === ahead ? { pin: p.pin } : {}),
+        ...(p.pin && p.pin.round === ahead ? { pin: pinShown(p.id, p.pin) } : {}),
       }),
     );
   return {

@@ -20,7 +20,7 @@ import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../.
 import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
 import { historyBefore } from '../../shared/matching/history';
 import { planRound } from '../../shared/matching/planRound';
-import { pinProblem, seatPins, type Pin } from '../../shared/matching/pinSeats';
+import { pinProblem, seatPins, whoMakesRoom, type Pin } from '../../shared/matching/pinSeats';
 import { replanRound } from '../../shared/matching/replanRound';
 import type { MatchInput } from '../../shared/matching/types';
 import type { Config } from '../config';
@@ -322,9 +322,20 @@ export class EventService {
     const shown = state.phase === 'changeover' ? plans.find((p) => p.round === round) : undefined;
     if (shown) {
       const others = this.pinsFor(round, participants).filter((p) => p.menteeId !== participantId);
-      const problem = pinProblem(shown, { menteeId: participantId, table }, this.matchInput(event, round, participants, plans), others);
+      const input = this.matchInput(event, round, participants, plans);
+      const pin = { menteeId: participantId, table };
+      const problem = pinProblem(shown, pin, input, others);
       if (problem === 'full-of-pins') {
-        throw conflict(`Every seat at table ${table} next round is taken by someone you moved there; move one of them elsewhere first.`);
+        throw conflict(`Every seat at table ${table} in round ${round} is taken by someone you moved there; move one of them elsewhere first.`);
+      }
+      if (problem === 'unfair') {
+        const displacedId = whoMakesRoom(shown, pin, input, new Set(others.map((p) => p.menteeId)));
+        const displaced = participants.find((p) => p.id === displacedId);
+        const sessions = (id: string) => input.mentees.find((m) => m.id === id)?.sessions ?? 0;
+        throw conflict(
+          `Table ${table} is full in round ${round}, and ${displaced?.name ?? 'the mentee there'} would have to sit out with fewer sessions ` +
+            `(${sessions(displacedId ?? '')}) than ${person.name} (${sessions(participantId)}). Pick another table, or let ${person.name} sit this round out.`,
+        );
       }
     }
     await this.store.changeParticipant(eventId, participantId, (p) => ({ ...p, pin: { round, table } }));

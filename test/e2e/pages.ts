@@ -98,6 +98,18 @@ export class PhonePage {
   ratingStatus(): Locator {
     return this.page.getByTestId('rating-status');
   }
+
+  /** "I have to leave", then the confirmation. */
+  async leave(): Promise<void> {
+    await this.page.getByRole('button', { name: 'I have to leave' }).click();
+    await this.page.getByRole('dialog').getByRole('button', { name: 'I have to leave' }).click();
+    await this.page.getByTestId('away').waitFor();
+  }
+
+  /** On the end screen: tick "I'd like to follow up with <name>". */
+  async followUp(name: string): Promise<void> {
+    await this.page.getByRole('checkbox', { name: new RegExp(`follow up with ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).check();
+  }
 }
 
 export class ControlPage {
@@ -131,6 +143,21 @@ export class ControlPage {
 
   ratingProgress(): Promise<string | null> {
     return this.page.getByTestId('rating-progress').textContent();
+  }
+
+  /** Chooses a CSV file and imports it; resolves once the server answered. */
+  async importFile(name: string, content: Buffer | string): Promise<void> {
+    await this.page.getByLabel('CSV file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+    await this.page.getByRole('button', { name: 'Import', exact: true }).click();
+    await this.page.locator('[data-testid="import-result"], [role="alert"]').first().waitFor();
+  }
+
+  /** Opens a page linked from Control (door board, badges, report) in a new tab of the same browser. */
+  async open(linkName: string): Promise<Page> {
+    const href = await this.page.getByRole('link', { name: linkName, exact: true }).first().getAttribute('href');
+    const tab = await this.page.context().newPage();
+    await tab.goto(new URL(href ?? '/', this.page.url()).href);
+    return tab;
   }
 }
 

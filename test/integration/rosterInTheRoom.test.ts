@@ -129,6 +129,21 @@ describe.each(STORE_KINDS)('the roster in the room on the %s store', (kind) => {
     expect(people).toHaveLength(4);
   });
 
+  it('refuses to seat someone sitting out where the mentee making room would sit out unfairly', async () => {
+    const { http, org, mentees } = await setUp(2, 3, { rounds: 2 });
+    await org.act('start');
+    await org.act('skip');
+    const seats = await Promise.all(mentees.map(async (m) => ({ m, view: await me(http, m) })));
+    // Round 2 seats the mentee who sat out round 1 (fair byes); one of the other two sits out now.
+    const out = seats.find((s) => s.view.nextSeat === null)!;
+    const fresh = seats.find((s) => s.view.met.length === 0)!;
+    expect(out.view.met).toHaveLength(1);
+    const reply = await org.move(out.m.id, fresh.view.nextSeat!.table);
+    expect(reply.status).toBe(409);
+    expect(reply.body.message).toMatch(new RegExp(`${fresh.m.name} would have to sit out with fewer sessions \\(0\\) than ${out.m.name} \\(1\\)`));
+    expect((await me(http, fresh.m)).nextSeat).not.toBeNull();
+  });
+
   it('removes someone: gone from the roster and the next round, their link stops working, their past round stays in the exports', async () => {
     const { http, org, people, mentees, mentorAt } = await setUp(3, 3);
     await org.act('start');

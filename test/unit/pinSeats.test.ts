@@ -52,6 +52,13 @@ describe('seatPins', () => {
     expect(plan.byes).toEqual(['a']);
   });
 
+  it('does not seat someone sitting out at the cost of a mentee with fewer sessions', () => {
+    const fourth = input({ mentees: [{ id: 'a', topics: [], sessions: 1 }, { id: 'b', topics: [], sessions: 1 }, { id: 'c', topics: [], sessions: 1 }, { id: 'd', topics: [], sessions: 2 }] });
+    const plan = { ...shown, byes: ['d'] };
+    expect(pinProblem(plan, { menteeId: 'd', table: 1 }, fourth)).toBe('unfair');
+    expect(seatPins(plan, [{ menteeId: 'd', table: 1 }], fourth)).toBe(plan);
+  });
+
   it('makes room with the mentee who has had the most sessions', () => {
     const group: SeatingPlan = { round: 2, tables: [{ table: 1, mentorId: 'M1', menteeIds: ['a', 'b'] }, { table: 2, mentorId: 'M2', menteeIds: ['c'] }], byes: [] };
     const sessions = input({ seatsPerTable: 2, mentors: mentors.slice(0, 2), mentees: [{ id: 'a', topics: [], sessions: 3 }, { id: 'b', topics: [], sessions: 1 }, { id: 'c', topics: [], sessions: 1 }] });

@@ -4,12 +4,13 @@
 export function niceMax(max: number): number {
   if (!(max > 0)) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= max) return step * magnitude;
+  for (const step of [1, 2, 4, 5, 10]) if (step * magnitude >= max) return step * magnitude;
   return 10 * magnitude;
 }
 
-/** `count + 1` tick values from 0 to `top`. */
-export function ticks(top: number, count = 4): number[] {
+/** Tick values from 0 to `top`: whole steps when `top` is a small whole number (a 1–5 score), else quarters. */
+export function ticks(top: number): number[] {
+  const count = Number.isInteger(top) && top <= 10 ? top : top % 5 === 0 ? 5 : 4;
   return Array.from({ length: count + 1 }, (_, i) => (top * i) / count);
 }
 
