@@ -47,7 +47,7 @@ export function emailProblems(people: readonly PersonInput[], known: KnownEmails
     if (!email) return;
     const first = seen.get(email);
     if (first !== undefined) problems.push(`${where(i)}: email ${email} is already used on ${where(first)}`);
-    else if (known.has(email)) problems.push(`${where(i)}: email ${email} is already on this event (${known.get(email)}) — was this file imported before?`);
+    else if (known.has(email)) problems.push(`${where(i)}: email ${email} is already on this event (${known.get(email)}; imported before?)`);
     else seen.set(email, i);
   });
   return problems;

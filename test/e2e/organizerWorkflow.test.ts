@@ -220,7 +220,8 @@ describe('the organizer workflow in Chromium', () => {
     expect(exported.people.find((p) => p.name === 'Bob Stone')!.email).toBe('bob@example.org');
     await expect.poll(() => report.getByTestId('figure-matches').textContent(), { timeout: 10_000 }).toBe('1');
 
-    // ---- Delete the event from Control, after asking.
+    // ---- Delete the event from Control, after asking. (Left alone, it would go by itself: RETENTION_DAYS is 1 in tests.)
+    expect(await organizer.getByText(/deleted by itself\s+1 day after it ends/).count()).toBe(1);
     await organizer.getByRole('button', { name: 'Delete this event now…' }).click();
     await organizer.getByRole('dialog').getByRole('button', { name: 'Delete everything' }).click();
     await organizer.getByRole('heading', { name: 'The event is deleted' }).waitFor();

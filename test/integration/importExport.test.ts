@@ -88,7 +88,7 @@ describe('a bad roster file', () => {
     ['an unknown column', 'name,role,phone\nAda,mentor,123\n', /unknown column\(s\) phone/],
     ['a bad role and an empty name', 'name,role\nAda,mentor\n,mentee\nBo,speaker\n', /2 row\(s\) need fixing — row 3: name must not be empty; row 4: role must be "mentee" or "mentor"/],
     ['the same email twice', 'name,role,email\nAda,mentor,ada@example.org\nAda Two,mentee,ADA@example.org\n', /row 3: email ada@example.org is already used on row 2/],
-    ['an email already on the event', 'name,role,email\nNew,mentee,new@example.org\nHere again,mentor,here@example.org\n', /row 3: email here@example.org is already on this event \(Already here\)/],
+    ['an email already on the event', 'name,role,email\nNew,mentee,new@example.org\nHere again,mentor,here@example.org\n', /row 3: email here@example.org is already on this event \(Already here; imported before\?\)/],
     ['a bad email', 'name,role,email\nAda,mentor,not-an-email\n', /row 2: email must be an email address/],
     ['an unclosed quote', 'name,role\n"Ada,mentor\n', /could not be read/],
     ['rows with more cells than the header', 'name,role\nAda,mentor,extra\n', /could not be read.*same columns/],
@@ -99,6 +99,20 @@ describe('a bad roster file', () => {
     expect(reply.status).toBe(400);
     expect(reply.body.message).toMatch(message);
     expect(reply.body.message).toMatch(/Nothing was imported|no rows/);
+    expect((await org.state()).headcount).toEqual({ mentors: 1, mentees: 0 });
+  });
+
+  it('is refused whole over the JSON API too when an email repeats or is already on the event', async () => {
+    const { http, event, org } = await withEvent();
+    const reply = await http.post(
+      `/api/events/${event.id}/participants`,
+      { participants: [{ name: 'A', role: 'mentee', email: 'a@example.org' }, { name: 'B', role: 'mentee', email: 'A@example.org' }, { name: 'C', role: 'mentee', email: 'HERE@example.org' }] },
+      event.organizerKey,
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body.message).toBe(
+      'Nothing was imported: 2 row(s) need fixing — participants.1: email a@example.org is already used on participants.0; participants.2: email here@example.org is already on this event (Already here; imported before?).',
+    );
     expect((await org.state()).headcount).toEqual({ mentors: 1, mentees: 0 });
   });
 
