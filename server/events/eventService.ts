@@ -565,7 +565,8 @@ export class EventService {
     const ticks = new Set(snapshot.followUps.map((f) => `${f.fromId} ${f.toId}`));
     const people = this.peopleMet(snapshot, participant.id).flatMap((id) => {
       const other = snapshot.people.get(id);
-      if (!other) return [];
+      // Someone the organizer removed has no end screen to tick back from.
+      if (!other || other.removed) return [];
       const chosen = ticks.has(`${participant.id} ${id}`);
       const mutual = chosen && ticks.has(`${id} ${participant.id}`);
       return [{ id, name: other.name, role: other.role, chosen, mutual, ...(mutual && other.email ? { email: other.email } : {}) }];
