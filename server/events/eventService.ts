@@ -10,6 +10,7 @@ import type {
   OrganizerActionName,
   Participant,
   PublicEventState,
+  Rating,
   RoundState,
   SeatingPlan,
 } from '../../shared/domain';
@@ -24,10 +25,12 @@ import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
 import type { Store } from '../store/Store';
+import { SharedReads } from './sharedReads';
 
 /** Told about every committed change so connected screens and phones can be updated. */
 export interface EventNotifier {
-  phaseChanged(eventId: string): void;
+  /** `seats`: whether seats or next seats may have moved with the phase (false for pause, resume, extend). */
+  phaseChanged(eventId: string, seats: boolean): void;
   rosterChanged(eventId: string): void;
   ratingsChanged(eventId: string): void;
   seatsChanged(eventId: string, participantIds: string[]): void;
@@ -63,6 +66,9 @@ function exchangesHeld(state: RoundState, plans: ReadonlyMap<number, SeatingPlan
 
 export class EventService {
   notifier: EventNotifier = silent;
+  /** Views of one event asked for at the same moment share one read of the store. */
+  private readonly snapshots = new SharedReads((eventId) => this.read(eventId));
+  private readonly ratings = new SharedReads((eventId) => this.store.listRatings(eventId));
 
   constructor(
     readonly store: Store,
@@ -145,6 +151,7 @@ export class EventService {
 
   async deleteEvent(eventId: string): Promise<void> {
     await this.store.deleteEvent(eventId);
+    this.changed(eventId);
   }
 
   // ---- people -----------------------------------------------------------------
@@ -188,6 +195,7 @@ export class EventService {
     }));
     const saved = await this.store.addParticipants(event.id, fresh, tokens.map(sha256));
     await this.reviseShownPlan(event);
+    this.changed(event.id);
     this.notifier.rosterChanged(event.id);
     return saved.map((participant, i) => ({ participant, token: tokens[i] ?? '' }));
   }
@@ -202,6 +210,7 @@ export class EventService {
     else updated.absent = true;
     if (!(await this.store.updateParticipant(eventId, updated))) throw notFound('There is nobody with that id in this event.');
     await this.reviseShownPlan(event);
+    this.changed(eventId);
     this.notifier.rosterChanged(eventId);
     return updated;
   }
@@ -223,6 +232,7 @@ export class EventService {
       const revised = replanRound(shown, this.matchInput(event, state.round + 1, participants, plans));
       if (JSON.stringify(revised) === JSON.stringify(shown)) return;
       if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
+        this.changed(event.id);
         this.notifier.seatsChanged(event.id, peopleWhoseSeatChanged(shown, revised));
         return;
       }
@@ -274,7 +284,8 @@ export class EventService {
       // Stamped after planning, just before the commit: the bench measures delivery from here.
       const next = { ...computed, changedAt: this.now() };
       if (await this.store.commit(eventId, state.version, next, plans)) {
-        this.notifier.phaseChanged(eventId);
+        this.changed(eventId);
+        this.notifier.phaseChanged(eventId, next.phase !== state.phase || next.round !== state.round);
         return;
       }
     }
@@ -325,12 +336,33 @@ export class EventService {
       ...(input.note ? { note: input.note } : {}),
       at: this.now(),
     });
+    this.changed(eventId);
     this.notifier.ratingsChanged(eventId);
   }
 
   // ---- views ----------------------------------------------------------------------
 
-  async load(eventId: string): Promise<Snapshot> {
+  /**
+   * A committed change to this event, here or on another instance: views asked for from
+   * now on are read afresh. Called before the notifier is told, and by the fan-out for
+   * changes other instances announce.
+   */
+  changed(eventId: string): void {
+    this.snapshots.changed(eventId);
+    this.ratings.changed(eventId);
+  }
+
+  /** Everything the views of one event are built from (shared with readers asking at the same time: do not modify). */
+  load(eventId: string): Promise<Snapshot> {
+    return this.snapshots.get(eventId);
+  }
+
+  /** Every rating of the event (shared like `load`). */
+  listRatings(eventId: string): Promise<Rating[]> {
+    return this.ratings.get(eventId);
+  }
+
+  private async read(eventId: string): Promise<Snapshot> {
     const [event, state, participants, plans, ratingsGiven] = await Promise.all([
       this.store.getEvent(eventId),
       this.store.getState(eventId),
@@ -419,7 +451,7 @@ export class EventService {
   }
 
   async meView(eventId: string, participantId: string): Promise<MeView> {
-    const [snapshot, ratings] = await Promise.all([this.load(eventId), this.store.listRatings(eventId)]);
+    const [snapshot, ratings] = await Promise.all([this.load(eventId), this.listRatings(eventId)]);
     const participant = snapshot.people.get(participantId);
     if (!participant) throw new HttpError(401, 'That sign-in is not known here — join again.');
     return this.meViewOf(snapshot, participant, ratings);
