@@ -330,6 +330,7 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
     expect(await refusal({ v: PROTOCOL_VERSION, eventId: event.id, organizerKey: 'wrong-key' })).toMatch(/organizer key is not the one for this event/);
     expect(await refusal({ v: PROTOCOL_VERSION, eventId: 'no-such-event', organizerKey: event.organizerKey })).toMatch(/no event with that id/);
     expect(await refusal({ v: PROTOCOL_VERSION })).toMatch(/participant token or an event id/);
+    expect(await refusal({})).toMatch(/as the handshake auth/);
     // The right ones still get in.
     await phone(person);
     await event.control();
