@@ -6,12 +6,13 @@
 // changes and measures, per phone, the time from the server committing a change to
 // that phone holding its own new seat. Then a bare Socket.IO server broadcasts a
 // payload of the same size to the same number of phones: the floor.
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
+import { PROTOCOL_VERSION } from '../shared/protocol';
 
 const { values } = parseArgs({
   options: {
@@ -43,15 +44,31 @@ function freePort(): Promise<number> {
 }
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
-const rssKB = (pid: number) => Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim());
+/** Resident memory of an instance after it collected its garbage (scripts/bench/memoryProbe.ts). */
+function settledRssKB(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the instance did not report its memory')), 10_000);
+    child.once('message', (message: { type: string; rssKB: number; collected: boolean }) => {
+      clearTimeout(timer);
+      if (!message.collected) reject(new Error('the instance cannot collect garbage on request (--expose-gc missing)'));
+      resolve(message.rssKB);
+    });
+    child.send({ type: 'memory' });
+  });
+}
 
 async function startInstance(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const probe = fileURLToPath(new URL('./bench/memoryProbe.ts', import.meta.url));
+  // BENCH_SERVER_ARGS: extra node flags for the instances, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const flags = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, '--expose-gc', '--import', 'tsx', '--import', probe, 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL, REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Every bench phone joins from 127.0.0.1, like a whole hall behind one venue NAT address:
+    // the join limit is raised as an organizer of a big event would (README, "Running a big event").
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL, REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn', RATE_LIMIT_JOIN: String(Math.max(1200, CLIENTS * 2)) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   for (let i = 0; i < 300; i++) {
     if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { url, child };
@@ -151,12 +168,16 @@ async function main() {
   latencies.sort((a, b) => a - b);
 
   const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker()));
-  const rssBefore = instances.reduce((sum, i) => sum + rssKB(i.child.pid!), 0);
+  let rssBefore = 0;
+  for (const i of instances) rssBefore += await settledRssKB(i.child);
   log(`connecting ${CLIENTS} phones from ${WORKERS} worker(s)…`);
-  const phones = tokens.map((token, i) => ({ url: api(i), auth: { v: 1, token } })).filter((p) => p.auth.token);
+  const phones = tokens.map((token, i) => ({ url: api(i), auth: { v: PROTOCOL_VERSION, token } })).filter((p) => p.auth.token);
   const connected = await connectPhones(workers, phones);
+  if (connected.failed > 0) log(`${connected.failed} phone(s) could not connect`);
+  if (connected.ready === 0) throw new Error('no phone could connect: is the server refusing the handshake?');
   await sleep(1000);
-  const rssAfter = instances.reduce((sum, i) => sum + rssKB(i.child.pid!), 0);
+  let rssAfter = 0;
+  for (const i of instances) rssAfter += await settledRssKB(i.child);
 
   const seatLatencies: number[] = [];
   let missing = 0;
@@ -181,7 +202,8 @@ async function main() {
     }
     if (!seatPayloadBytes) {
       const me = await fetch(`${api(CLIENTS - 1)}/api/me`, { headers: { authorization: `Bearer ${tokens[CLIENTS - 1]}` } }).then((r) => r.json());
-      seatPayloadBytes = JSON.stringify({ seat: me.seat, nextSeat: me.nextSeat, version }).length;
+      // The size of a seat:changed message as phones get it: the phase with their seats.
+      seatPayloadBytes = JSON.stringify({ event: me.event, seat: me.seat, nextSeat: me.nextSeat }).length;
     }
   }
   seatLatencies.sort((a, b) => a - b);
@@ -227,7 +249,7 @@ async function main() {
     seatP99Ms: round(seatP99),
     seatMaxMs: round(seatLatencies.at(-1) ?? NaN),
     baselineP99Ms: round(baselineP99),
-    ratioP99: round((seatP99 / baselineP99) * 100) / 100,
+    ratioP99: Math.round((seatP99 / baselineP99) * 100) / 100,
     rssKBPerPhone: round((rssAfter - rssBefore) / Math.max(1, connected.ready)),
     missing: missing + connected.failed * CHANGES,
   };

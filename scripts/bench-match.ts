@@ -19,11 +19,14 @@
 //                    null where that solver (dense, cubic) would take too long
 //   scoreVsRotation  planned shared topics ÷ those of the rotation an organizer does by hand:
 //                    the same seated mentees in list order, the q-th at table (q + round) mod tables
+// The readable table also shows "replan ms": re-planning each shown round after one mentor
+// left, 1% of the mentees left and 1% more arrived (replanRound, the live-change path).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { linearSumAssignment } from 'linear-sum-assignment';
 import { planRound } from '../shared/matching/planRound';
-import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor } from '../shared/matching/types';
+import { replanRound } from '../shared/matching/replanRound';
+import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor, type SeatingPlan } from '../shared/matching/types';
 
 interface Instance {
   mentees: number;
@@ -112,7 +115,7 @@ function warmUp(spec: Instance): number {
   return cold;
 }
 
-function runInstance(spec: Instance): { result: Result; coldMs: number } {
+function runInstance(spec: Instance): { result: Result; coldMs: number; replanP50: number; replanMax: number } {
   const coldMs = warmUp(spec);
   const { mentors, mentees } = makeEvent(spec, spec.mentees * 31 + spec.mentors, '');
   const mentorById = new Map(mentors.map((m) => [m.id, m]));
@@ -120,6 +123,7 @@ function runInstance(spec: Instance): { result: Result; coldMs: number } {
   const met = new Set<string>();
   const coSeated = new Set<string>();
   const times: number[] = [];
+  const replans: number[] = [];
   let repeats = 0;
   let sessionSpread = 0;
   let planned = 0;
@@ -132,6 +136,7 @@ function runInstance(spec: Instance): { result: Result; coldMs: number } {
     const t0 = performance.now();
     const plan = planRound(input);
     times.push(performance.now() - t0);
+    replans.push(timeReplan(plan, input, round));
 
     const seatedIds: string[] = [];
     let topics = 0;
@@ -169,7 +174,7 @@ function runInstance(spec: Instance): { result: Result; coldMs: number } {
   const sorted = [...times].sort((a, b) => a - b);
   const result: Result = {
     ...spec,
-    msP50: round1((sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2),
+    msP50: round1(median(sorted)),
     msMax: round1(sorted[sorted.length - 1]!),
     peakRssMB,
     repeats,
@@ -177,7 +182,24 @@ function runInstance(spec: Instance): { result: Result; coldMs: number } {
     scoreVsOptimum: scoreVsOptimum === null ? null : round4(scoreVsOptimum),
     scoreVsRotation: rotation === 0 ? null : round4(planned / rotation),
   };
-  return { result, coldMs: round1(coldMs) };
+  const replanSorted = [...replans].sort((a, b) => a - b);
+  return { result, coldMs: round1(coldMs), replanP50: round1(median(replanSorted)), replanMax: round1(replanSorted.at(-1)!) };
+}
+
+const median = (sorted: number[]): number => (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
+
+/** Time to re-plan a shown round after one mentor left, 1% of mentees left and 1% arrived. */
+function timeReplan(shown: SeatingPlan, input: MatchInput, round: number): number {
+  const step = Math.max(1, Math.round(input.mentees.length / 100));
+  const late: MatchMentee[] = Array.from({ length: step }, (_, i) => ({ id: `late-${round}-${i}`, topics: input.mentees[i]!.topics, sessions: 0 }));
+  const now: MatchInput = {
+    ...input,
+    mentors: input.mentors.slice(1),
+    mentees: [...input.mentees.filter((_, i) => i % 100 !== 7), ...late],
+  };
+  const t0 = performance.now();
+  replanRound(shown, now);
+  return performance.now() - t0;
 }
 
 /** Best total shared topics for these seated mentees, repeats forbidden: linear-sum-assignment over seats. */
@@ -195,14 +217,16 @@ function exactTopics(input: MatchInput, seated: readonly MatchMentee[]): number 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 
-function table(runs: { result: Result; coldMs: number }[]): string {
-  const head = ['mentees×mentors×seats', 'rounds', 'ms p50', 'ms max', 'cold ms', 'peak RSS MB', 'repeats', 'spread', 'vs optimum', 'vs rotation'];
-  const rows = runs.map(({ result: x, coldMs }) => [
+function table(runs: ReturnType<typeof runInstance>[]): string {
+  const head = ['mentees×mentors×seats', 'rounds', 'ms p50', 'ms max', 'cold ms', 'replan ms p50', 'replan ms max', 'peak RSS MB', 'repeats', 'spread', 'vs optimum', 'vs rotation'];
+  const rows = runs.map(({ result: x, coldMs, replanP50, replanMax }) => [
     `${x.mentees}×${x.mentors}×${x.seatsPerTable}`,
     String(x.rounds),
     x.msP50.toFixed(1),
     x.msMax.toFixed(1),
     coldMs.toFixed(1),
+    replanP50.toFixed(1),
+    replanMax.toFixed(1),
     String(x.peakRssMB),
     String(x.repeats),
     String(x.sessionSpread),
@@ -227,7 +251,7 @@ if (one) {
       maxBuffer: 1 << 20,
     });
     if (child.status !== 0) throw new Error(`instance ${JSON.stringify(spec)} failed:\n${child.stderr}`);
-    return JSON.parse(child.stdout.trim().split('\n').pop()!) as { result: Result; coldMs: number };
+    return JSON.parse(child.stdout.trim().split('\n').pop()!) as ReturnType<typeof runInstance>;
   });
   process.stdout.write(args.includes('--json') ? `${JSON.stringify(runs.map((run) => run.result))}\n` : `${table(runs)}\n`);
 }

@@ -12,7 +12,7 @@ import type {
 } from './domain';
 
 /** Bumped when a message changes shape; the server refuses clients of another version. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const ServerEvents = {
   /** Full view for a phone: on every connect, and again whenever the person's seats change. */
@@ -21,9 +21,9 @@ export const ServerEvents = {
   stateSnapshot: 'state:snapshot',
   /** Full organizer view: on connect and after any change Control shows. */
   controlSnapshot: 'control:snapshot',
-  /** A phase change for everybody in the event: small, no tables. */
+  /** A phase change that moves nobody's seat (pause, resume, +1 min): one room broadcast, small, no tables. */
   phaseChanged: 'phase:changed',
-  /** A person's own seats changed (sent to that person only). */
+  /** A phase change that may move seats: to each person, the phase with their own seat and next seat. */
   seatChanged: 'seat:changed',
   /** Who is here: mentors and mentees joined so far. */
   headcountChanged: 'headcount:changed',
@@ -43,8 +43,8 @@ export interface ServerToClientEvents {
   'state:snapshot': (state: PublicEventState) => void;
   'control:snapshot': (view: ControlView) => void;
   'phase:changed': (event: EventSummary) => void;
-  /** `version` is the event state's version the seats belong to: a phone ignores older ones. */
-  'seat:changed': (seats: { seat: Seat | null; nextSeat: Seat | null; version: number }) => void;
+  /** The seats belong to `event` (its `version`): a phone ignores a message older than what it shows. */
+  'seat:changed': (seats: { event: EventSummary; seat: Seat | null; nextSeat: Seat | null }) => void;
   'headcount:changed': (headcount: Headcount) => void;
 }
 

@@ -14,9 +14,15 @@ export const LIMITS = {
   extendSecondsMax: 3600,
 } as const;
 
+/** For a field of the wrong type: "name is missing" when it was left out, else what it must be. */
+const mustBe =
+  (what: string, expected: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `${what} is missing (it must be ${expected})` : `${what} must be ${expected}`;
+
 const trimmed = (max: number, what: string) =>
   z
-    .string({ error: `${what} must be text` })
+    .string({ error: mustBe(what, 'text') })
     .trim()
     .max(max, { error: `${what} must be at most ${max} characters` });
 
@@ -49,11 +55,11 @@ export const TopicsSchema = z
   // Topics are compared case-insensitively; store them once each.
   .transform((topics) => [...new Set(topics.map((t) => t.toLowerCase()))]);
 
-export const RoleSchema = z.enum(['mentee', 'mentor'], { error: 'role must be "mentee" or "mentor"' });
+export const RoleSchema = z.enum(['mentee', 'mentor'], { error: mustBe('role', '"mentee" or "mentor"') });
 
 const intIn = (what: string, min: number, max: number) =>
   z
-    .number({ error: `${what} must be a number` })
+    .number({ error: mustBe(what, 'a number') })
     .int({ error: `${what} must be a whole number` })
     .min(min, { error: `${what} must be between ${min} and ${max}` })
     .max(max, { error: `${what} must be between ${min} and ${max}` });
@@ -85,7 +91,7 @@ export type PersonInput = z.infer<typeof PersonSchema>;
 export const JoinSchema = exactly(
   {
     code: z
-      .string({ error: 'code must be text' })
+      .string({ error: mustBe('code', 'the event code shown on the screen') })
       .trim()
       .min(1, { error: 'enter the event code shown on the screen' })
       .max(20, { error: 'that code is too long — check the screen' })
@@ -112,7 +118,7 @@ export const ImportSchema = exactly(
 export const OrganizerActionSchema = exactly(
   {
     action: z.enum(['start', 'pause', 'resume', 'extend', 'skip', 'end'], {
-      error: 'action must be one of start, pause, resume, extend, skip, end',
+      error: mustBe('action', 'one of start, pause, resume, extend, skip, end'),
     }),
     seconds: intIn('seconds', 1, LIMITS.extendSecondsMax).optional(),
     /**
@@ -134,7 +140,7 @@ export type OrganizerActionInput = z.infer<typeof OrganizerActionSchema>;
 export const RatingSchema = exactly(
   {
     round: intIn('round', 1, 100),
-    targetId: z.string({ error: 'targetId must be the id of someone you sat with' }).min(1).max(64),
+    targetId: z.string({ error: mustBe('targetId', 'the id of someone you sat with') }).min(1).max(64),
     score: intIn('score', 1, 5),
     tags: z
       .array(trimmed(LIMITS.tagMax, 'each tag').min(1), { error: 'tags must be a list of words' })
@@ -146,7 +152,7 @@ export const RatingSchema = exactly(
 );
 export type RatingInput = z.infer<typeof RatingSchema>;
 
-export const PresenceSchema = exactly({ present: z.boolean({ error: 'present must be true (here) or false (absent)' }) }, '{"present": false}');
+export const PresenceSchema = exactly({ present: z.boolean({ error: mustBe('present', 'true (here) or false (absent)') }) }, '{"present": false}');
 
 /** Organizer: seat a mentee at this table for the coming round (null takes the move back). */
 export const MoveSchema = exactly(

@@ -1,9 +1,8 @@
 // Reading a seating plan from one person's point of view, and as the projector shows it.
 import type { Participant, PublicTable, Seat, SeatPerson, SeatingPlan, TablePlan } from './domain';
 
-/** `p` as `viewer` sees them: a goal only reaches the mentor at that mentee's table. */
-function asSeatPerson(p: Participant, viewer: Participant | undefined, viewerIsMentor: boolean): SeatPerson {
-  const mine = new Set(viewer?.topics ?? []);
+/** `p` as a viewer with topics `mine` sees them: a goal only reaches the mentor at that mentee's table. */
+function asSeatPerson(p: Participant, mine: ReadonlySet<string>, viewerIsMentor: boolean): SeatPerson {
   return {
     id: p.id,
     name: p.name,
@@ -45,10 +44,10 @@ export function seatOf(plan: SeatingPlan | null | undefined, personId: string, p
   const table = tableOf(plan, personId);
   if (!table) return null;
   const others = [table.mentorId, ...table.menteeIds].filter((id) => id !== personId);
-  const viewer = people.get(personId);
+  const mine = new Set(people.get(personId)?.topics ?? []);
   const withPeople = others.flatMap((id) => {
     const p = people.get(id);
-    return p ? [asSeatPerson(p, viewer, table.mentorId === personId)] : [];
+    return p ? [asSeatPerson(p, mine, table.mentorId === personId)] : [];
   });
   // A mentor with nobody at the table this round has no exchange to show.
   if (table.mentorId === personId && table.menteeIds.length === 0) return null;

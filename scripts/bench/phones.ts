@@ -41,7 +41,7 @@ async function connectAll(phones: { url: string; auth: Record<string, unknown> }
               if (phone.auth.bare) done(true);
             });
             socket.once('connect_error', () => done(false));
-            socket.on('seat:changed', (message: { version: number }) => seatsAt[index]!.set(message.version, Date.now()));
+            socket.on('seat:changed', (message: { event: { version: number } }) => seatsAt[index]!.set(message.event.version, Date.now()));
             socket.on('bare:seat', (message: { sentAt: number }) => baselineLatency.push(Date.now() - message.sentAt));
           }),
       ),

@@ -5,7 +5,7 @@ import { publicTables, tableOf } from '../../shared/seats';
 import type { EventService } from './eventService';
 
 export async function controlView(service: EventService, eventId: string, isOnline: (participantId: string) => boolean): Promise<ControlView> {
-  const [snapshot, ratings] = await Promise.all([service.load(eventId), service.store.listRatings(eventId)]);
+  const [snapshot, ratings] = await Promise.all([service.load(eventId), service.listRatings(eventId)]);
   const current = service.currentPlan(snapshot);
   const exchanges = current ? current.tables.reduce((n, t) => n + t.menteeIds.length, 0) : 0;
   const ahead = roundAhead(snapshot.state, snapshot.event.rounds);

@@ -12,6 +12,7 @@ import type {
   OrganizerActionName,
   Participant,
   PublicEventState,
+  Rating,
   RoundState,
   SeatingPlan,
 } from '../../shared/domain';
@@ -28,10 +29,12 @@ import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
 import type { FollowUp, Store } from '../store/Store';
 import { resultsJson } from './resultsJson';
+import { SharedReads } from './sharedReads';
 
 /** Told about every committed change so connected screens and phones can be updated. */
 export interface EventNotifier {
-  phaseChanged(eventId: string): void;
+  /** `seats`: whether seats or next seats may have moved with the phase (false for pause, resume, extend). */
+  phaseChanged(eventId: string, seats: boolean): void;
   rosterChanged(eventId: string): void;
   ratingsChanged(eventId: string): void;
   /** These people's seats changed in a plan already shown: each gets `seat:changed`. */
@@ -92,6 +95,9 @@ function exchangesHeld(state: RoundState, plans: ReadonlyMap<number, SeatingPlan
 
 export class EventService {
   notifier: EventNotifier = silent;
+  /** Views of one event asked for at the same moment share one read of the store. */
+  private readonly snapshots = new SharedReads((eventId) => this.read(eventId));
+  private readonly ratings = new SharedReads((eventId) => this.store.listRatings(eventId));
 
   constructor(
     readonly store: Store,
@@ -179,6 +185,7 @@ export class EventService {
 
   async deleteEvent(eventId: string): Promise<void> {
     await this.store.deleteEvent(eventId);
+    this.changed(eventId);
   }
 
   // ---- people -----------------------------------------------------------------
@@ -222,6 +229,7 @@ export class EventService {
     }));
     const saved = await this.store.addParticipants(event.id, fresh, tokens.map(sha256));
     await this.reviseShownPlan(event);
+    this.changed(event.id);
     this.notifier.rosterChanged(event.id);
     return saved.map((participant, i) => ({ participant, token: tokens[i] ?? '' }));
   }
@@ -250,6 +258,7 @@ export class EventService {
     });
     if (!updated) throw notFound('There is nobody with that id in this event.');
     await this.reviseShownPlan(event);
+    this.changed(eventId);
     this.notifier.rosterChanged(eventId);
     this.notifier.peopleChanged(eventId, [participantId]);
     return updated;
@@ -275,6 +284,7 @@ export class EventService {
       return next;
     });
     await this.reviseShownPlan(event);
+    this.changed(eventId);
     this.notifier.rosterChanged(eventId);
     this.notifier.linkRevoked(eventId, participantId);
   }
@@ -303,6 +313,7 @@ export class EventService {
         delete next.pin;
         return next;
       });
+      this.changed(eventId);
       this.notifier.rosterChanged(eventId);
       return { id: participantId, pin: null, planned: false, displaced: [] };
     }
@@ -340,6 +351,7 @@ export class EventService {
     }
     await this.store.changeParticipant(eventId, participantId, (p) => ({ ...p, pin: { round, table } }));
     const revised = await this.reviseShownPlan(event);
+    this.changed(eventId);
     this.notifier.rosterChanged(eventId);
     const displaced =
       shown && revised
@@ -381,6 +393,7 @@ export class EventService {
       const revised = seatPins(replanRound(shown, input), this.pinsFor(round, participants), input);
       if (JSON.stringify(revised) === JSON.stringify(shown)) return shown;
       if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
+        this.changed(event.id);
         this.notifier.seatsChanged(event.id, peopleWhoseSeatChanged(shown, revised));
         return revised;
       }
@@ -433,7 +446,8 @@ export class EventService {
       // Stamped after planning, just before the commit: the bench measures delivery from here.
       const next = { ...computed, changedAt: this.now() };
       if (await this.store.commit(eventId, state.version, next, plans)) {
-        this.notifier.phaseChanged(eventId);
+        this.changed(eventId);
+        this.notifier.phaseChanged(eventId, next.phase !== state.phase || next.round !== state.round);
         return;
       }
     }
@@ -485,6 +499,7 @@ export class EventService {
       ...(input.note ? { note: input.note } : {}),
       at: this.now(),
     });
+    this.changed(eventId);
     this.notifier.ratingsChanged(eventId);
   }
 
@@ -492,7 +507,7 @@ export class EventService {
 
   /** Everything about the event, for the organizer's export.json and report. */
   async exportData(eventId: string): Promise<EventExport> {
-    const [snapshot, ratings, followUps] = await Promise.all([this.load(eventId), this.store.listRatings(eventId), this.store.listFollowUps(eventId)]);
+    const [snapshot, ratings, followUps] = await Promise.all([this.load(eventId), this.listRatings(eventId), this.store.listFollowUps(eventId)]);
     const { event, state } = snapshot;
     return resultsJson({
       event: {
@@ -545,6 +560,7 @@ export class EventService {
       throw new HttpError(403, 'You can only follow up with someone you sat with at a table.');
     }
     await this.store.setFollowUp(eventId, participant.id, targetId, follow);
+    this.changed(eventId);
     this.notifier.peopleChanged(eventId, [participant.id, targetId]);
   }
 
@@ -557,6 +573,7 @@ export class EventService {
       else delete next.email;
       return next;
     });
+    this.changed(eventId);
     this.notifier.peopleChanged(eventId, [participant.id, ...this.peopleMet(snapshot, participant.id)]);
   }
 
@@ -577,7 +594,27 @@ export class EventService {
 
   // ---- views ----------------------------------------------------------------------
 
-  async load(eventId: string): Promise<Snapshot> {
+  /**
+   * A committed change to this event, here or on another instance: views asked for from
+   * now on are read afresh. Called before the notifier is told, and by the fan-out for
+   * changes other instances announce.
+   */
+  changed(eventId: string): void {
+    this.snapshots.changed(eventId);
+    this.ratings.changed(eventId);
+  }
+
+  /** Everything the views of one event are built from (shared with readers asking at the same time: do not modify). */
+  load(eventId: string): Promise<Snapshot> {
+    return this.snapshots.get(eventId);
+  }
+
+  /** Every rating of the event (shared like `load`). */
+  listRatings(eventId: string): Promise<Rating[]> {
+    return this.ratings.get(eventId);
+  }
+
+  private async read(eventId: string): Promise<Snapshot> {
     const [event, state, participants, plans, ratingsGiven] = await Promise.all([
       this.store.getEvent(eventId),
       this.store.getState(eventId),
@@ -674,7 +711,7 @@ export class EventService {
   }
 
   async meView(eventId: string, participantId: string): Promise<MeView> {
-    const [snapshot, ratings] = await Promise.all([this.load(eventId), this.store.listRatings(eventId)]);
+    const [snapshot, ratings] = await Promise.all([this.load(eventId), this.listRatings(eventId)]);
     const participant = snapshot.people.get(participantId);
     if (!participant) throw new HttpError(401, 'That sign-in is not known here — join again.');
     return this.meViewOf(snapshot, participant, ratings);

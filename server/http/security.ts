@@ -49,9 +49,10 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
     // If Redis is away, the request fails on the store anyway (503); don't add a second error.
     skipOnError: true,
     ...(store ? { store } : {}),
+    // Every limited route counts per minute (see the routes' config).
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
-      message: `Too many requests from this network: at most ${context.max} per ${context.after}. Try again in ${Math.ceil(context.ttl / 1000)} s.`,
+      message: `Too many requests from this network: at most ${context.max} a minute. Try again in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`,
     }),
   });
 }

@@ -33,8 +33,8 @@ export class Fanout implements EventNotifier {
 
   // ---- EventNotifier: called by the instance that committed ----------------------
 
-  phaseChanged(eventId: string): void {
-    this.announce({ kind: 'phase', eventId });
+  phaseChanged(eventId: string, seats: boolean): void {
+    this.announce({ kind: 'phase', eventId, seats });
   }
 
   rosterChanged(eventId: string): void {
@@ -70,9 +70,11 @@ export class Fanout implements EventNotifier {
 
   private apply(change: Change): void {
     const { eventId } = change;
+    // A change announced by another instance: reads from now on must see it.
+    if (change.kind !== 'presence') this.events.changed(eventId);
     switch (change.kind) {
       case 'phase':
-        this.guard(this.deliverPhase(eventId));
+        this.guard(this.deliverPhase(eventId, change.seats));
         break;
       case 'roster':
         this.throttle.run(`roster:${eventId}`, () => this.guard(this.deliverRoster(eventId)));
@@ -102,20 +104,28 @@ export class Fanout implements EventNotifier {
     return (this.io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
   }
 
-  private async deliverPhase(eventId: string): Promise<void> {
+  /**
+   * One message per phone per change. When seats stay as they are (pause, resume,
+   * +1 min) that is the room broadcast `phase:changed`. When they may have moved, each
+   * phone gets its own `seat:changed` carrying the phase too: a second message would
+   * double the writes and the work of every phone for nothing (measured by bench:fanout).
+   */
+  private async deliverPhase(eventId: string, seats: boolean): Promise<void> {
     const local = this.connected.get(eventId);
     const screens = this.hasLocal(screenRoom(eventId));
     if (!local && !screens) return;
     const snapshot = await this.events.load(eventId);
-    const state = this.events.publicStateOf(snapshot);
-    const { tables: _tables, nextTables: _nextTables, ...summary } = state;
-    this.io.local.to(eventRoom(eventId)).emit(ServerEvents.phaseChanged, summary);
-    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
+    const summary = this.events.summary(snapshot);
+    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, this.events.publicStateOf(snapshot));
+    if (!seats) {
+      this.io.local.to(eventRoom(eventId)).except(screenRoom(eventId)).emit(ServerEvents.phaseChanged, summary);
+      return;
+    }
     if (!local) return;
+    const ended = snapshot.state.phase === 'ended';
     const current = this.events.currentPlan(snapshot);
     const next = this.events.nextPlan(snapshot);
-    const ended = snapshot.state.phase === 'ended';
-    const ratings = ended ? await this.events.store.listRatings(eventId) : [];
+    const ratings = ended ? await this.events.listRatings(eventId) : [];
     for (const participantId of local.keys()) {
       const participant = snapshot.people.get(participantId);
       if (!participant) continue;
@@ -125,9 +135,9 @@ export class Fanout implements EventNotifier {
         room.emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
       } else {
         room.emit(ServerEvents.seatChanged, {
+          event: summary,
           seat: seatOf(current, participantId, snapshot.people),
           nextSeat: seatOf(next, participantId, snapshot.people),
-          version: snapshot.state.version,
         });
       }
     }
@@ -148,12 +158,13 @@ export class Fanout implements EventNotifier {
     const snapshot = await this.events.load(eventId);
     const current = this.events.currentPlan(snapshot);
     const next = this.events.nextPlan(snapshot);
+    const summary = this.events.summary(snapshot);
     for (const id of local) {
       if (!snapshot.people.has(id)) continue;
       this.io.local.to(personRoom(id)).emit(ServerEvents.seatChanged, {
+        event: summary,
         seat: seatOf(current, id, snapshot.people),
         nextSeat: seatOf(next, id, snapshot.people),
-        version: snapshot.state.version,
       });
     }
     if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, this.events.publicStateOf(snapshot));
@@ -163,7 +174,7 @@ export class Fanout implements EventNotifier {
   private async deliverViews(eventId: string, participantIds: string[]): Promise<void> {
     const local = participantIds.filter((id) => this.isLocal(eventId, id));
     if (local.length === 0) return;
-    const [snapshot, ratings] = await Promise.all([this.events.load(eventId), this.events.store.listRatings(eventId)]);
+    const [snapshot, ratings] = await Promise.all([this.events.load(eventId), this.events.listRatings(eventId)]);
     for (const id of local) {
       const participant = snapshot.people.get(id);
       if (participant && !participant.removed) this.io.local.to(personRoom(id)).emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));

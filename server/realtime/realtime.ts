@@ -93,6 +93,9 @@ export class Realtime {
 
   private async authenticate(socket: TablehopSocket): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    if (auth.v === undefined && auth.token === undefined && auth.eventId === undefined) {
+      throw new HttpError(400, `Send {v: ${PROTOCOL_VERSION}, token} (a phone) or {v: ${PROTOCOL_VERSION}, eventId} (the projector) as the handshake auth.`);
+    }
     if (auth.v !== PROTOCOL_VERSION) throw new HttpError(400, 'Tablehop was updated: reload the page.');
     if (typeof auth.token === 'string') {
       const { event, participant } = await this.events.participantForToken(auth.token);

@@ -12,7 +12,8 @@ export interface SocketData {
 
 /** A committed change one instance tells every instance about (each then updates its own sockets). */
 export type Change =
-  | { kind: 'phase'; eventId: string }
+  /** `seats`: whether anyone's seat or next seat may have moved (not for pause, resume, +1 min). */
+  | { kind: 'phase'; eventId: string; seats: boolean }
   | { kind: 'roster'; eventId: string }
   | { kind: 'ratings'; eventId: string }
   | { kind: 'presence'; eventId: string }

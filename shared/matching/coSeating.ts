@@ -6,7 +6,8 @@
 // mentee with one sitting out, or move a mentee to an empty seat. The
 // solver's potentials prune: a zero-cost swap needs both new edges to have
 // zero reduced cost, so only tables whose reduced cost for the mover is 0 are
-// searched. Every accepted move lowers the pair count, so it terminates.
+// searched. Every accepted move lowers the pair count, so it terminates. For each
+// mentee the first move that frees it of every former table mate is taken.
 import { hasMet, sharedCount, type SeatingProblem } from './seatingProblem';
 import type { SeatingSolution } from './seatingSolver';
 
@@ -71,50 +72,68 @@ export function reduceCoSeating(p: SeatingProblem, sol: SeatingSolution, room: I
     list.splice(list.indexOf(x), 1);
   };
 
+  // The mentee being moved, where it sits, what it loses there, and the best move found:
+  // kept outside the loops so the search allocates nothing per mentee.
+  let a = -1;
+  let x = -1;
+  let loss = 0;
+  let cax = 0;
+  let best = 0;
+  let bestB = -1;
+  let bestY = -2;
+  /** Records the swap of a with b (b goes to x, a to y) if it lowers the pair count most so far. */
+  const trySwap = (b: number, y: number, cay: number): void => {
+    if (b === a) return;
+    const cbx = costAt(b, x);
+    if (cbx + potL(b) - potR(x) !== 0 || cay + cbx !== cax + costAt(b, y)) return;
+    const gain = y >= 0 ? loss + clashes(b, y, -1) - clashes(a, y, b) - clashes(b, x, a) : loss - clashes(b, x, a);
+    if (gain > best) [best, bestB, bestY] = [gain, b, y];
+  };
+  /** Tries every zero-cost move of a to mentor y (−1: sitting out), whose edge costs cay. */
+  const consider = (y: number, cay: number): void => {
+    if (y >= 0 && empty[y]! > 0 && cay === cax) {
+      const gain = loss - clashes(a, y, -1);
+      if (gain > best) [best, bestB, bestY] = [gain, -1, y];
+    }
+    if (y >= 0) {
+      for (const b of movers[y]!) trySwap(b, y, cay);
+      return;
+    }
+    // b sitting out fits at x at no cost only if potential(b) = π(x) + shared(b, x).
+    const px = potR(x);
+    for (let s = 0; s <= p.mostMentorTopics && best < loss; s++) {
+      for (const b of byeByPotential.get(px + s) ?? []) {
+        trySwap(b, -1, cay);
+        if (best >= loss) return;
+      }
+    }
+  };
+
   for (let pass = 0; pass < PASSES; pass++) {
     let improved = false;
-    for (const a of pool) {
-      const x = mentorOf[a]!;
+    for (const mentee of pool) {
+      a = mentee;
+      x = mentorOf[a]!;
       if (x < 0 || p.partnerStart[a + 1] === p.partnerStart[a]) continue;
-      const loss = clashes(a, x, -1);
+      loss = clashes(a, x, -1);
       if (loss === 0) continue;
-      const cax = costAt(a, x);
-      let best = 0;
-      let bestB = -1;
-      let bestY = -2;
+      cax = costAt(a, x);
+      best = 0;
+      bestB = -1;
+      bestY = -2;
 
-      const pa = potL(a);
-      const consider = (y: number, cay: number): void => {
-        if (y >= 0 && empty[y]! > 0 && cay === cax) {
-          const gain = loss - clashes(a, y, -1);
-          if (gain > best) [best, bestB, bestY] = [gain, -1, y];
-        }
-        const px = potR(x);
-        const trySwap = (b: number): boolean => {
-          if (b === a) return false;
-          const cbx = costAt(b, x);
-          if (cbx + potL(b) - px !== 0 || cay + cbx !== cax + costAt(b, y)) return false;
-          const gain = y >= 0 ? loss + clashes(b, y, -1) - clashes(a, y, b) - clashes(b, x, a) : loss - clashes(b, x, a);
-          if (gain > best) [best, bestB, bestY] = [gain, b, y];
-          return y < 0 && gain >= loss; // nothing sitting out can do better
-        };
-        if (y >= 0) {
-          for (const b of movers[y]!) trySwap(b);
-          return;
-        }
-        // b sitting out fits at x at no cost only if potential(b) = π(x) + shared(b, x).
-        for (let s = 0; s <= p.mostMentorTopics; s++) {
-          for (const b of byeByPotential.get(px + s) ?? []) if (trySwap(b)) return;
-        }
-      };
       // Only tables where a's edge has zero reduced cost can take a at no cost:
       // potential(y) = potential(a) − shared(a, y) for a mentor a has not met.
-      for (let s = 0; s <= p.menteeTopicCount[a]!; s++) {
+      // A move that frees a of all its former table mates is good enough: the search
+      // stops there (first improvement; scanning every table for more is what made it slow).
+      const pa = potL(a);
+      for (let s = 0; s <= p.menteeTopicCount[a]! && best < loss; s++) {
         for (const y of mentorsByPotential.get(pa - s) ?? []) {
           if (y !== x && shared(a, y) === s && !hasMet(p, a, y)) consider(y, -s);
+          if (best >= loss) break;
         }
       }
-      if (hasBye && costAt(a, -1) + pa - potR(-1) === 0) consider(-1, costAt(a, -1));
+      if (best < loss && hasBye && costAt(a, -1) + pa - potR(-1) === 0) consider(-1, costAt(a, -1));
       if (best <= 0) continue;
 
       improved = true;

@@ -68,23 +68,28 @@ export function buildProblem(input: MatchInput): SeatingProblem {
   const mentorIndex = new Map(mentors.map((m, j) => [m.id, j]));
   const menteeIndex = new Map(mentees.map((m, i) => [m.id, i]));
 
-  // Ids may contain '|', so a key is accepted at every split that rebuilds it.
+  // Ids may contain '|', so a key is accepted at every split that rebuilds it (a key
+  // with a single '|' splits one way only and needs no check).
   const metPairs: number[] = [];
   for (const key of input.met) {
-    for (let p = key.indexOf('|'); p >= 0; p = key.indexOf('|', p + 1)) {
+    const first = key.indexOf('|');
+    const single = first >= 0 && key.indexOf('|', first + 1) < 0;
+    for (let p = first; p >= 0; p = key.indexOf('|', p + 1)) {
       const j = mentorIndex.get(key.slice(0, p));
       const i = menteeIndex.get(key.slice(p + 1));
-      if (j !== undefined && i !== undefined && pairKey(mentors[j]!.id, mentees[i]!.id) === key) metPairs.push(i, j);
+      if (j !== undefined && i !== undefined && (single || pairKey(mentors[j]!.id, mentees[i]!.id) === key)) metPairs.push(i, j);
     }
   }
   const [metStart, metList] = adjacency(M, metPairs, false);
 
   const partnerPairs: number[] = [];
   for (const key of input.coSeated) {
-    for (let p = key.indexOf('|'); p >= 0; p = key.indexOf('|', p + 1)) {
+    const first = key.indexOf('|');
+    const single = first >= 0 && key.indexOf('|', first + 1) < 0;
+    for (let p = first; p >= 0; p = key.indexOf('|', p + 1)) {
       const a = menteeIndex.get(key.slice(0, p));
       const b = menteeIndex.get(key.slice(p + 1));
-      if (a !== undefined && b !== undefined && a !== b && coSeatKey(mentees[a]!.id, mentees[b]!.id) === key) partnerPairs.push(a, b);
+      if (a !== undefined && b !== undefined && a !== b && (single || coSeatKey(mentees[a]!.id, mentees[b]!.id) === key)) partnerPairs.push(a, b);
     }
   }
   const [partnerStart, partnerList] = adjacency(M, partnerPairs, true);

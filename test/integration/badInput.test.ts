@@ -30,6 +30,7 @@ describe('creating an event', () => {
     [{ name: 'x', rounds: 2.5 }, /rounds must be a whole number/],
     [{ name: 'x', seatsPerTable: 9 }, /seatsPerTable must be between 1 and 8/],
     [{ name: 'x', rounds: '3' }, /rounds must be a number/],
+    [{ rounds: 3 }, /name is missing \(it must be text\)/],
     [{ name: 'a long name'.repeat(9) }, /name must be at most 80 characters/],
     [{ name: 'x', topics: 'design' }, /topics must be a list/],
     [[1, 2], /JSON object/],
@@ -62,7 +63,8 @@ describe('joining', () => {
   });
 
   it.each([
-    [{ name: 'A', role: 'mentee' }, /code/],
+    [{ name: 'A', role: 'mentee' }, /code is missing \(it must be the event code shown on the screen\)/],
+    [{ code: 'X', name: 'A' }, /role is missing/],
     [{ code: 'X', name: '   ', role: 'mentee' }, /name must not be empty/],
     [{ code: 'X', name: 'A', role: 'speaker' }, /role must be "mentee" or "mentor"/],
     [{ code: 'X', name: 'A', role: 'mentee', topics: [''] }, /topic must not be empty/],

@@ -155,7 +155,12 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
       const seats = tap.all('seat:changed');
       expect(seats, `${person.name} got someone else's seat too`).toHaveLength(count);
       const view = await event.me(person);
-      expect(seats[count - 1], person.name).toEqual<SeatMessage>({ seat: view.seat, nextSeat: view.nextSeat, version: view.event.version });
+      const last: SeatMessage = seats[count - 1]!;
+      expect({ seat: last.seat, nextSeat: last.nextSeat }, person.name).toEqual({ seat: view.seat, nextSeat: view.nextSeat });
+      // The phase travels with the seats: one message per phone, and the same state GET /api/me shows.
+      const { serverNow: _then, remainingMs: _left, ...shown } = last.event;
+      const { serverNow: _now, remainingMs: _leftNow, ...current } = view.event;
+      expect(shown, person.name).toEqual(current);
       for (const seat of [view.seat, view.nextSeat]) {
         if (seat) expect(seat.with.map((p) => p.id)).not.toContain(person.id);
       }
@@ -179,7 +184,7 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
     expect(tap.inbox.map((m) => m.event)).toEqual(['me:snapshot']);
   });
 
-  it('on start over HTTP: every phone gets phase:changed without tables and only its own seat; the projector gets the tables', async () => {
+  it('on start over HTTP: every phone gets one message with the phase (no tables) and only its own seat; the projector gets the tables', async () => {
     const event = await setUp(2, 3);
     const phones = new Map<Person, Tap>();
     for (const person of event.people) phones.set(person, await phone(person));
@@ -193,7 +198,7 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
     expect(onScreen.tables).toHaveLength(2);
 
     for (const [person, tap] of phones) {
-      const changed = await tap.find('phase:changed', (e) => e.phase === 'talk', `${person.name}'s phase:changed`);
+      const { event: changed } = await tap.find('seat:changed', (m) => m.event.phase === 'talk', `${person.name}'s seat:changed`);
       expect(changed).toMatchObject({ id: event.id, status: 'running', phase: 'talk', round: 1 });
       expect(changed).not.toHaveProperty('tables');
       expect(changed.phaseEndsAt! - changed.serverNow).toBeGreaterThan(590_000);
@@ -218,15 +223,25 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
 
     // Into the changeover: the next table arrives the same way, again only to its person.
     await event.act('skip');
-    for (const tap of phones.values()) await tap.find('phase:changed', (e) => e.phase === 'changeover');
+    for (const tap of phones.values()) await tap.find('seat:changed', (m) => m.event.phase === 'changeover');
     await expectOwnSeats(event, phones, 2);
     for (const [person, tap] of phones) {
       const last = tap.all('seat:changed')[1]!;
       if (last.nextSeat) expect(last.nextSeat.round).toBe(2);
-      // A phone is neither a projector nor Control.
-      const kinds = new Set(tap.inbox.map((m) => m.event));
-      expect([...kinds].sort(), person.name).toEqual(['me:snapshot', 'phase:changed', 'seat:changed']);
     }
+
+    // A pause moves nobody: one small room broadcast, no seat messages.
+    await event.act('pause');
+    for (const [person, tap] of phones) {
+      const paused = await tap.find('phase:changed', (e) => e.status === 'paused', `${person.name}'s pause`);
+      expect(paused).toMatchObject({ phase: 'changeover', round: 1, phaseEndsAt: null });
+      expect(paused).not.toHaveProperty('tables');
+      await tap.sync();
+      expect(tap.all('seat:changed'), person.name).toHaveLength(2);
+      // A phone is neither a projector nor Control; each change reached it once.
+      expect(tap.inbox.map((m) => m.event), person.name).toEqual(['me:snapshot', 'seat:changed', 'seat:changed', 'phase:changed']);
+    }
+    expect((await projector.find('state:snapshot', (s) => s.status === 'paused')).tables).toHaveLength(2);
   });
 
   it('lets Control steer over its socket with acks, and phones follow', async () => {
@@ -247,7 +262,7 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
       expect(started.value.tables).toHaveLength(2);
     }
     for (const tap of phones.values()) {
-      const changed = await tap.find('phase:changed', (e) => e.phase === 'talk');
+      const { event: changed } = await tap.find('seat:changed', (m) => m.event.phase === 'talk');
       expect(changed).not.toHaveProperty('tables');
     }
     await expectOwnSeats(event, phones, 1);
@@ -316,6 +331,7 @@ describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
     expect(await refusal({ v: PROTOCOL_VERSION, eventId: event.id, organizerKey: 'wrong-key' })).toMatch(/organizer key is not the one for this event/);
     expect(await refusal({ v: PROTOCOL_VERSION, eventId: 'no-such-event', organizerKey: event.organizerKey })).toMatch(/no event with that id/);
     expect(await refusal({ v: PROTOCOL_VERSION })).toMatch(/participant token or an event id/);
+    expect(await refusal({})).toMatch(/as the handshake auth/);
     // The right ones still get in.
     await phone(person);
     await event.control();

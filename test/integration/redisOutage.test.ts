@@ -62,7 +62,11 @@ describe('Redis trouble', () => {
     );
     cleanups.push(async () => phones.forEach((p) => p.disconnect()));
     const phases: string[][] = [[], []];
-    phones.forEach((phone, i) => phone.on('phase:changed', (summary) => phases[i]!.push(`${summary.phase}${summary.round}`)));
+    // A phase change reaches a phone as phase:changed, or with its seats as seat:changed.
+    phones.forEach((phone, i) => {
+      phone.on('phase:changed', (summary) => phases[i]!.push(`${summary.phase}${summary.round}`));
+      phone.on('seat:changed', ({ event: summary }) => phases[i]!.push(`${summary.phase}${summary.round}`));
+    });
     await Promise.all(phones.map((phone) => new Promise((resolve) => phone.once('me:snapshot', resolve))));
 
     await redis.stop();

@@ -68,7 +68,7 @@ describe('two instances on one Redis', () => {
       const seat = await waitFor(() => phone.last('seat:changed'), 5000, 'a seat on every instance');
       const me = (await http.get<MeView>('/api/me', person.token)).body;
       expect(seat.seat).toEqual(me.seat);
-      expect(phone.last('phase:changed')).toMatchObject({ phase: 'talk', round: 1 });
+      expect(seat.event).toMatchObject({ phase: 'talk', round: 1 });
       // Each instance delivers once: no duplicate seat messages through the adapter.
       expect(phone.got.filter((m) => m.event === 'seat:changed')).toHaveLength(1);
     }
@@ -78,7 +78,7 @@ describe('two instances on one Redis', () => {
     // And the other way round: Control on b steers, phones on a follow.
     const ack = await control.socket.timeout(5000).emitWithAck('organizer:action', { action: 'skip' });
     expect(ack).toMatchObject({ ok: true, value: { phase: 'changeover' } });
-    for (const { phone } of phones) await waitFor(() => phone.last('phase:changed')?.phase === 'changeover', 5000, 'the changeover everywhere');
+    for (const { phone } of phones) await waitFor(() => phone.last('seat:changed')?.event.phase === 'changeover', 5000, 'the changeover everywhere');
   });
 
   it('advances every phase exactly once while instances are killed at random moments (50 kills)', async () => {

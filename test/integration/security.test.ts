@@ -200,7 +200,7 @@ describe('secrets, limits and headers', () => {
     for (const http of [a, b, a, b]) statuses.push((await http.post('/api/events', { name: 'Burst' })).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
     const limited = await b.post('/api/events', { name: 'Burst' });
-    expect(limited.body.message).toMatch(/Too many requests from this network: at most 3/);
+    expect(limited.body.message).toMatch(/Too many requests from this network: at most 3 a minute\. Try again in \d+ s\./);
     const event = (await a.post('/api/events', { name: 'Never' })).body;
     expect(event.message).toMatch(/Too many requests/);
 

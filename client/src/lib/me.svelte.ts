@@ -89,9 +89,9 @@ export class MeStore {
     socket.on('phase:changed', (event) => {
       if (this.view && isCurrent(this.view.event, event)) this.view = { ...this.view, event };
     });
-    socket.on('seat:changed', ({ seat, nextSeat, version }) => {
+    socket.on('seat:changed', ({ event, seat, nextSeat }) => {
       // Seats older than the phase we show (two instances' messages crossing) are stale.
-      if (this.view && !(version < this.view.event.version)) this.view = { ...this.view, seat, nextSeat };
+      if (this.view && isCurrent(this.view.event, event)) this.view = { ...this.view, event, seat, nextSeat };
     });
     socket.on('headcount:changed', (headcount) => {
       if (this.view) this.view = { ...this.view, event: { ...this.view.event, headcount } };
