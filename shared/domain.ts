@@ -164,6 +164,17 @@ export interface PublicEventState {
 
 export type EventSummary = Omit<PublicEventState, 'tables' | 'nextTables'>;
 
+/**
+ * What a phase change tells a phone: the clock and the counts. The rest of the summary
+ * (name, code, round length…) does not change during an event and came with the snapshot.
+ */
+export type PhaseUpdate = Pick<EventSummary, 'id' | 'status' | 'phase' | 'round' | 'phaseEndsAt' | 'remainingMs' | 'serverNow' | 'version' | 'changedAt' | 'headcount' | 'stats'>;
+
+export function phaseUpdateOf(summary: EventSummary): PhaseUpdate {
+  const { id, status, phase, round, phaseEndsAt, remainingMs, serverNow, version, changedAt, headcount, stats } = summary;
+  return { id, status, phase, round, phaseEndsAt, remainingMs, serverNow, version, changedAt, headcount, stats };
+}
+
 /** Everything one phone needs, sent on every connect and answered by GET /api/me. */
 export interface MeView {
   /** `present` is false once they (or the organizer) said they left: they are not seated any more. */

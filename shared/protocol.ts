@@ -2,9 +2,9 @@
 // client build their typed Server<…>/Socket<…> from these maps. No socket.io import here.
 import type {
   ControlView,
-  EventSummary,
   MeView,
   OrganizerActionName,
+  PhaseUpdate,
   PublicEventState,
   PublicTable,
   Headcount,
@@ -42,9 +42,13 @@ export interface ServerToClientEvents {
   'me:snapshot': (view: MeView) => void;
   'state:snapshot': (state: PublicEventState) => void;
   'control:snapshot': (view: ControlView) => void;
-  'phase:changed': (event: EventSummary) => void;
-  /** The seats belong to `event` (its `version`): a phone ignores a message older than what it shows. */
-  'seat:changed': (seats: { event: EventSummary; seat: Seat | null; nextSeat: Seat | null }) => void;
+  'phase:changed': (event: PhaseUpdate) => void;
+  /**
+   * The seats belong to `event` (its `version`): a phone ignores a message older than
+   * what it shows. A seat left out is unchanged (a changeover starting brings only the
+   * next seat; a round starting brings the seat, and `nextSeat: null`).
+   */
+  'seat:changed': (seats: { event: PhaseUpdate; seat?: Seat | null; nextSeat?: Seat | null }) => void;
   'headcount:changed': (headcount: Headcount) => void;
 }
 

@@ -86,12 +86,13 @@ export class MeStore {
       clock.seed(view.event.serverNow);
       this.view = view;
     });
-    socket.on('phase:changed', (event) => {
-      if (this.view && isCurrent(this.view.event, event)) this.view = { ...this.view, event };
+    socket.on('phase:changed', (update) => {
+      if (this.view && isCurrent(this.view.event, update)) this.view = { ...this.view, event: { ...this.view.event, ...update } };
     });
-    socket.on('seat:changed', ({ event, seat, nextSeat }) => {
+    socket.on('seat:changed', ({ event: update, ...seats }) => {
       // Seats older than the phase we show (two instances' messages crossing) are stale.
-      if (this.view && isCurrent(this.view.event, event)) this.view = { ...this.view, event, seat, nextSeat };
+      // A seat the message leaves out stays as it is.
+      if (this.view && isCurrent(this.view.event, update)) this.view = { ...this.view, ...seats, event: { ...this.view.event, ...update } };
     });
     socket.on('headcount:changed', (headcount) => {
       if (this.view) this.view = { ...this.view, event: { ...this.view.event, headcount } };
