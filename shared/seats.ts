@@ -2,15 +2,13 @@
 import type { Participant, PublicTable, Seat, SeatPerson, SeatingPlan, TablePlan } from './domain';
 
 /** `p` as a viewer with topics `mine` sees them: a goal only reaches the mentor at that mentee's table. */
-function asSeatPerson(p: Participant, mine: ReadonlySet<string>, viewerIsMentor: boolean): SeatPerson {
-  return {
-    id: p.id,
-    name: p.name,
-    role: p.role,
-    topics: p.topics,
-    sharedTopics: p.topics.filter((t) => mine.has(t)),
-    ...(p.goal && viewerIsMentor ? { goal: p.goal } : {}),
-  };
+function asSeatPerson(p: Participant, mine: readonly string[], viewerIsMentor: boolean): SeatPerson {
+  // Plain loops: a phase change at a big event builds thousands of these at once.
+  const sharedTopics: string[] = [];
+  for (const t of p.topics) if (mine.includes(t)) sharedTopics.push(t);
+  const person: SeatPerson = { id: p.id, name: p.name, role: p.role, topics: p.topics, sharedTopics };
+  if (p.goal && viewerIsMentor) person.goal = p.goal;
+  return person;
 }
 
 /** The table a person sits at in this plan, or undefined for a bye / not seated. */
@@ -43,14 +41,16 @@ export function seatOf(plan: SeatingPlan | null | undefined, personId: string, p
   if (!plan) return null;
   const table = tableOf(plan, personId);
   if (!table) return null;
-  const others = [table.mentorId, ...table.menteeIds].filter((id) => id !== personId);
-  const mine = new Set(people.get(personId)?.topics ?? []);
-  const withPeople = others.flatMap((id) => {
-    const p = people.get(id);
-    return p ? [asSeatPerson(p, mine, table.mentorId === personId)] : [];
-  });
+  const viewerIsMentor = table.mentorId === personId;
   // A mentor with nobody at the table this round has no exchange to show.
-  if (table.mentorId === personId && table.menteeIds.length === 0) return null;
+  if (viewerIsMentor && table.menteeIds.length === 0) return null;
+  const mine = people.get(personId)?.topics ?? [];
+  const withPeople: SeatPerson[] = [];
+  for (let k = -1; k < table.menteeIds.length; k++) {
+    const id = k < 0 ? table.mentorId : table.menteeIds[k]!;
+    const p = id === personId ? undefined : people.get(id);
+    if (p) withPeople.push(asSeatPerson(p, mine, viewerIsMentor));
+  }
   return { round: plan.round, table: table.table, with: withPeople };
 }
 
@@ -82,4 +82,43 @@ export function peopleWhoseSeatChanged(before: SeatingPlan, after: SeatingPlan):
   const a = seats(before);
   const b = seats(after);
   return [...new Set([...a.keys(), ...b.keys()])].filter((id) => a.get(id) !== b.get(id)).sort();
+}
+
+/**
+ * Every seat of a plan as JSON text, by person: exactly `JSON.stringify(seatOf(plan, id,
+ * people))` for each person seated (and for a mentor with people at their table). A
+ * phase change at a big event sends thousands of seats at once; this writes each
+ * person's own fields once per table instead of once for every table mate who sees them.
+ */
+export function seatJsonsOf(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!plan) return out;
+  for (const table of plan.tables) {
+    if (table.menteeIds.length === 0) continue;
+    const members: Participant[] = [];
+    for (const id of [table.mentorId, ...table.menteeIds]) {
+      const p = people.get(id);
+      if (p) members.push(p);
+    }
+    // Each member as the others see them, up to their shared topics; and how the entry ends.
+    const heads = members.map(
+      (p) => `{"id":${JSON.stringify(p.id)},"name":${JSON.stringify(p.name)},"role":${JSON.stringify(p.role)},"topics":${JSON.stringify(p.topics)},"sharedTopics":`,
+    );
+    const endForMentor = members.map((p) => (p.goal ? `,"goal":${JSON.stringify(p.goal)}}` : '}'));
+    const prefix = `{"round":${JSON.stringify(plan.round)},"table":${JSON.stringify(table.table)},"with":[`;
+    const seatedIds = new Set([table.mentorId, ...table.menteeIds]);
+    for (const viewerId of seatedIds) {
+      const viewerIsMentor = viewerId === table.mentorId;
+      const mine = people.get(viewerId)?.topics ?? [];
+      let body = '';
+      members.forEach((p, k) => {
+        if (p.id === viewerId) return;
+        const sharedTopics: string[] = [];
+        for (const t of p.topics) if (mine.includes(t)) sharedTopics.push(t);
+        body += `${body ? ',' : ''}${heads[k]}${JSON.stringify(sharedTopics)}${viewerIsMentor ? endForMentor[k] : '}'}`;
+      });
+      out.set(viewerId, `${prefix}${body}]}`);
+    }
+  }
+  return out;
 }

@@ -118,8 +118,8 @@ export class Realtime {
     void socket.join(eventRoom(eventId));
     if (audience === 'participant' && participantId) {
       void socket.join(personRoom(participantId));
-      fanout.markOnline(eventId, participantId, +1);
-      socket.on('disconnect', () => fanout.markOnline(eventId, participantId, -1));
+      fanout.markOnline(eventId, participantId, socket, true);
+      socket.on('disconnect', () => fanout.markOnline(eventId, participantId, socket, false));
       fanout.guard(this.events.meView(eventId, participantId).then((view) => socket.emit(ServerEvents.meSnapshot, view)));
     } else {
       void socket.join(screenRoom(eventId));
