@@ -1,5 +1,5 @@
-// The floor for bench:fanout: a bare Socket.IO server that broadcasts one payload of
-// the same size as a seat message to every phone. Parent says "broadcast" over IPC.
+// The floor for bench:fanout: a bare Socket.IO server that broadcasts one seat message
+// (JSON text taken from a phone) to every phone at once. Parent says "broadcast" over IPC.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 
@@ -10,7 +10,7 @@ http.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
 });
 process.on('message', (message: { type: string; payload?: string }) => {
-  if (message.type === 'broadcast') io.emit('bare:seat', { sentAt: Date.now(), padding: message.payload });
+  if (message.type === 'broadcast') io.emit('bare:seat', { ...(JSON.parse(message.payload ?? '{}') as object), sentAt: Date.now() });
   if (message.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, clients: io.engine.clientsCount });
   if (message.type === 'close') io.close(() => process.exit(0));
 });

@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 type Command =
   | { type: 'connect'; phones: { url: string; auth: Record<string, unknown> }[] }
   | { type: 'report' }
+  | { type: 'count'; version: number }
   | { type: 'close' };
 
 const sockets: Socket[] = [];
@@ -12,6 +13,8 @@ const sockets: Socket[] = [];
 const seatsAt: Map<number, number>[] = [];
 /** For each phone: receive time and sentAt of the baseline broadcast. */
 const baselineLatency: number[] = [];
+/** Seat messages a sample of phones got, as JSON text: the floor broadcasts one like them. */
+const seatSamples: string[] = [];
 
 function send(message: unknown): void {
   process.send?.(message);
@@ -41,7 +44,10 @@ async function connectAll(phones: { url: string; auth: Record<string, unknown> }
               if (phone.auth.bare) done(true);
             });
             socket.once('connect_error', () => done(false));
-            socket.on('seat:changed', (message: { event: { version: number } }) => seatsAt[index]!.set(message.event.version, Date.now()));
+            socket.on('seat:changed', (message: { event: { version: number } }) => {
+              seatsAt[index]!.set(message.event.version, Date.now());
+              if (index % 100 === 0) seatSamples.push(JSON.stringify(message));
+            });
             socket.on('bare:seat', (message: { sentAt: number }) => baselineLatency.push(Date.now() - message.sentAt));
           }),
       ),
@@ -52,8 +58,13 @@ async function connectAll(phones: { url: string; auth: Record<string, unknown> }
 
 process.on('message', (command: Command) => {
   if (command.type === 'connect') void connectAll(command.phones);
+  if (command.type === 'count') {
+    let have = 0;
+    for (const seats of seatsAt) if (seats.has(command.version)) have++;
+    send({ type: 'count', have, of: seatsAt.length });
+  }
   if (command.type === 'report') {
-    send({ type: 'report', seats: seatsAt.map((m) => Object.fromEntries(m)), baseline: baselineLatency.splice(0) });
+    send({ type: 'report', seats: seatsAt.map((m) => Object.fromEntries(m)), baseline: baselineLatency.splice(0), seatSamples: [...seatSamples] });
   }
   if (command.type === 'close') {
     for (const socket of sockets) socket.disconnect();
