@@ -27,6 +27,7 @@ import { linearSumAssignment } from 'linear-sum-assignment';
 import { planRound } from '../shared/matching/planRound';
 import { replanRound } from '../shared/matching/replanRound';
 import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor, type SeatingPlan } from '../shared/matching/types';
+import { mulberry32 } from '../test/support/random';
 
 interface Instance {
   mentees: number;
@@ -60,15 +61,6 @@ const TOPICS = [
   'public speaking', 'hiring', 'management', 'freelancing', 'accessibility',
 ];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Topics by popularity (Zipf-like: "career" and "ai" are picked far more than "accessibility"). */
 function pickTopics(r: () => number, lo: number, hi: number): string[] {

@@ -5,29 +5,10 @@ import { describe, it, expect } from 'vitest';
 import type { SeatingPlan } from '../../shared/domain';
 import { planRound } from '../../shared/matching/planRound';
 import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor } from '../../shared/matching/types';
+import { int, mulberry32, pick, shuffled, type Rng } from '../support/random';
 
 // ---------- helpers ----------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Rng = () => number;
-const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-function shuffled<T>(r: Rng, xs: readonly T[]): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 /** Same event, different array / set order (and topic order within each person). */
 function reordered(input: MatchInput, r: Rng): MatchInput {
