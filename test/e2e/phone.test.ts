@@ -95,4 +95,15 @@ describe('a phone in Chromium', () => {
     expect(row!.mentee_score).toBe('4');
     await context.close();
   });
+
+  it('tells a mentor with nobody at their table so, instead of "you sit out"', async () => {
+    const { http, event, mentor } = await runningEvent();
+    await http.post(`/api/events/${event.id}/actions`, { action: 'start' }, event.organizerKey);
+    const context = await newPhone(browser);
+    const phone = new PhonePage(await context.newPage());
+    await phone.page.goto(`${event.mentorJoinUrl}#t=${mentor.token}`);
+    await expect.poll(() => phone.page.getByRole('heading', { name: 'Nobody at your table this round' }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await phone.page.getByText('You sit out this round').count()).toBe(0);
+    await context.close();
+  });
 });
