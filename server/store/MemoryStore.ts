@@ -131,13 +131,6 @@ export class MemoryStore implements Store {
     return p ? structuredClone(p) : null;
   }
 
-  async updateParticipant(eventId: string, participant: Participant): Promise<boolean> {
-    const data = this.data(eventId);
-    if (!data?.participants.has(participant.id)) return false;
-    data.participants.set(participant.id, structuredClone(participant));
-    return true;
-  }
-
   async changeParticipant(eventId: string, participantId: string, change: (participant: Participant) => Participant): Promise<Participant | null> {
     const data = this.data(eventId);
     const stored = data?.participants.get(participantId);

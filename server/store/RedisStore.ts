@@ -215,15 +215,6 @@ export class RedisStore implements Store {
     return raw ? (JSON.parse(raw) as Participant) : null;
   }
 
-  async updateParticipant(eventId: string, participant: Participant): Promise<boolean> {
-    // HSETEX-like "only if it exists": a removed event or person must not come back.
-    const updated = await this.client.eval(
-      "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end return 0",
-      { keys: [this.key(eventId, 'participants')], arguments: [participant.id, JSON.stringify(participant)] },
-    );
-    return updated === 1;
-  }
-
   async changeParticipant(eventId: string, participantId: string, change: (participant: Participant) => Participant): Promise<Participant | null> {
     const key = this.key(eventId, 'participants');
     for (;;) {

@@ -40,8 +40,6 @@ export interface Store {
   addParticipants(eventId: string, participants: Participant[], tokenHashes: string[]): Promise<Participant[]>;
   listParticipants(eventId: string): Promise<Participant[]>;
   getParticipant(eventId: string, participantId: string): Promise<Participant | null>;
-  /** Replaces a participant who already exists (their token and table stay). False if there is no such person. */
-  updateParticipant(eventId: string, participant: Participant): Promise<boolean>;
   /**
    * Changes one participant atomically: `change` gets the stored record and returns the new
    * one (it may run more than once if another write got in between). Resolves to the stored
