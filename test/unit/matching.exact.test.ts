@@ -12,6 +12,7 @@ import { buildProblem } from '../../shared/matching/seatingProblem';
 import { solveSeating } from '../../shared/matching/seatingSolver';
 import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor } from '../../shared/matching/types';
 import { int, mulberry32, pick, shuffled, type Rng } from '../support/random';
+import { checkShape, seatsOf, sharedTopics } from '../support/planChecks';
 
 // ---------- helpers ----------
 
@@ -25,30 +26,7 @@ function topicsFrom(r: Rng, pool: readonly string[], lo: number, hi: number): st
   return [...out];
 }
 
-const sharedTopics = (a: readonly string[], b: readonly string[]): number => {
-  const bs = new Set(b.map((t) => t.toLowerCase()));
-  return new Set(a.map((t) => t.toLowerCase()).filter((t) => bs.has(t))).size;
-};
-const seatsOf = (input: MatchInput): number => Math.min(input.mentees.length, input.mentors.length * input.seatsPerTable);
 
-/** Structural checks; returns menteeId → mentorId. */
-function checkShape(input: MatchInput, plan: SeatingPlan): Map<string, string> {
-  expect(plan.round).toBe(input.round);
-  expect(plan.tables.map((t) => t.table)).toEqual([...input.mentors].sort((a, b) => a.table - b.table).map((m) => m.table));
-  const seat = new Map<string, string>();
-  for (const t of plan.tables) {
-    expect(t.menteeIds.length).toBeLessThanOrEqual(input.seatsPerTable);
-    for (const id of t.menteeIds) {
-      expect(seat.has(id)).toBe(false);
-      seat.set(id, t.mentorId);
-    }
-  }
-  expect(seat.size).toBe(seatsOf(input));
-  const ids = new Set(input.mentees.map((m) => m.id));
-  for (const id of seat.keys()) expect(ids.has(id)).toBe(true);
-  expect(plan.byes).toEqual(input.mentees.map((m) => m.id).filter((id) => !seat.has(id)).sort());
-  return seat;
-}
 
 interface Score {
   repeats: number;
