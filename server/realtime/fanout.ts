@@ -76,7 +76,8 @@ export class Fanout implements EventNotifier {
 
   private apply(change: Change): void {
     const { eventId } = change;
-    // A change announced by another instance: reads from now on must see it.
+    // Reads from now on must see the change (this instance's own ones were marked already;
+    // this covers those other instances announce).
     if (change.kind !== 'presence') this.events.changed(eventId);
     switch (change.kind) {
       case 'phase':
@@ -131,23 +132,27 @@ export class Fanout implements EventNotifier {
     }
     if (!local) return;
     const { phase } = snapshot.state;
-    const ratings = phase === 'ended' ? await this.events.listRatings(eventId) : [];
-    // The phase is encoded once for everybody, every seat once (seatJsonsOf); each phone's
-    // message is spliced from those.
-    const updateJson = JSON.stringify(update);
-    const seatJsons = phase === 'changeover' ? seatJsonsOf(this.events.nextPlan(snapshot), snapshot.people) : seatJsonsOf(this.events.currentPlan(snapshot), snapshot.people);
-    for (const [participantId, sockets] of local) {
-      const participant = snapshot.people.get(participantId);
-      if (!participant) continue;
-      if (phase === 'ended') {
-        // The end screen lists everyone met: send the whole view once.
+    if (phase === 'ended') {
+      // The end screen lists everyone met: each phone gets its whole view once.
+      const ratings = await this.events.listRatings(eventId);
+      for (const [participantId, sockets] of local) {
+        const participant = snapshot.people.get(participantId);
+        if (!participant) continue;
         const view = this.events.meViewOf(snapshot, participant, ratings);
         for (const socket of sockets) socket.emit(ServerEvents.meSnapshot, view);
-        continue;
       }
+      return;
+    }
+    // The phase is encoded once for everybody, every seat once (seatJsonsOf); each phone's
+    // packet is spliced from those: the text JSON.stringify would write for a seat:changed
+    // message { event, nextSeat } (a changeover) or { event, seat, nextSeat: null } (a round).
+    const updateJson = JSON.stringify(update);
+    const changeover = phase === 'changeover';
+    const seatJsons = seatJsonsOf(changeover ? this.events.nextPlan(snapshot) : this.events.currentPlan(snapshot), snapshot.people);
+    for (const [participantId, sockets] of local) {
+      if (!snapshot.people.has(participantId)) continue;
       const seat = seatJsons.get(participantId) ?? 'null';
-      // The text JSON.stringify would write for a seat:changed message { event, nextSeat } or { event, seat, nextSeat: null }.
-      const packet = eventPacket(ServerEvents.seatChanged, phase === 'changeover' ? `{"event":${updateJson},"nextSeat":${seat}}` : `{"event":${updateJson},"seat":${seat},"nextSeat":null}`);
+      const packet = eventPacket(ServerEvents.seatChanged, changeover ? `{"event":${updateJson},"nextSeat":${seat}}` : `{"event":${updateJson},"seat":${seat},"nextSeat":null}`);
       for (const socket of sockets) sendPacket(socket, packet);
     }
   }
