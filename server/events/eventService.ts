@@ -83,6 +83,20 @@ interface Snapshot {
 
 const COMMIT_ATTEMPTS = 8;
 
+// A store may hand out the same list again while nothing in it changed (RedisStore does);
+// then the lookup built from it is the same too, and so is what is built from that
+// (every seat's bytes, see seatBytesOf).
+const lookups = new WeakMap<readonly object[], Map<unknown, unknown>>();
+
+function byKey<K, V extends object>(list: readonly V[], key: (value: V) => K): Map<K, V> {
+  let lookup = lookups.get(list) as Map<K, V> | undefined;
+  if (!lookup) {
+    lookup = new Map(list.map((value) => [key(value), value]));
+    lookups.set(list, lookup);
+  }
+  return lookup;
+}
+
 /** Mentor–mentee exchanges in the rounds that have started. */
 function exchangesHeld(state: RoundState, plans: ReadonlyMap<number, SeatingPlan>): number {
   if (state.phase === 'lobby') return 0;
@@ -368,7 +382,7 @@ export class EventService {
   }
 
   /** The moves the organizer made for `round`, of mentees still here. */
-  private pinsFor(round: number, participants: Participant[]): Pin[] {
+  private pinsFor(round: number, participants: readonly Participant[]): Pin[] {
     return participants.flatMap((p) =>
       p.role === 'mentee' && !p.absent && !p.removed && p.pin?.round === round ? [{ menteeId: p.id, table: p.pin.table }] : [],
     );
@@ -402,7 +416,7 @@ export class EventService {
   }
 
   /** Who the planner seats: everyone not marked absent or removed. */
-  private presentFor(participants: Participant[], sessions: ReadonlyMap<string, number>) {
+  private presentFor(participants: readonly Participant[], sessions: ReadonlyMap<string, number>) {
     const here = participants.filter((p) => !p.absent && !p.removed);
     return {
       mentors: here.flatMap((p) => (p.role === 'mentor' && p.table !== undefined ? [{ id: p.id, table: p.table, topics: p.topics }] : [])),
@@ -468,7 +482,7 @@ export class EventService {
   }
 
   /** What the planner needs for round `round`: who is present and what the rounds before it tell. */
-  private matchInput(event: EventRecord, round: number, participants: Participant[], plans: SeatingPlan[]): MatchInput {
+  private matchInput(event: EventRecord, round: number, participants: readonly Participant[], plans: readonly SeatingPlan[]): MatchInput {
     const history = historyBefore(plans, round);
     return {
       round,
@@ -627,8 +641,8 @@ export class EventService {
     return {
       event,
       state,
-      people: new Map(participants.map((p) => [p.id, p])),
-      plans: new Map(plans.map((p) => [p.round, p])),
+      people: byKey(participants, (p) => p.id),
+      plans: byKey(plans, (p) => p.round),
       ratingsGiven,
       followUps,
     };

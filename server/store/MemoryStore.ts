@@ -95,7 +95,7 @@ export class MemoryStore implements Store {
     return plan ? structuredClone(plan) : null;
   }
 
-  async listPlans(eventId: string): Promise<SeatingPlan[]> {
+  async listPlans(eventId: string): Promise<readonly SeatingPlan[]> {
     const data = this.data(eventId);
     if (!data) return [];
     return [...data.plans.values()].sort((a, b) => a.round - b.round).map((p) => structuredClone(p));
@@ -121,7 +121,7 @@ export class MemoryStore implements Store {
     return structuredClone(added);
   }
 
-  async listParticipants(eventId: string): Promise<Participant[]> {
+  async listParticipants(eventId: string): Promise<readonly Participant[]> {
     const data = this.data(eventId);
     return data ? [...data.participants.values()].map((p) => structuredClone(p)) : [];
   }

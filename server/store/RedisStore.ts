@@ -8,6 +8,7 @@
 //   {id}:tables        counter of mentor tables   {id}:tokens   set of token hashes
 //   {id}:tokenOf       hash participantId → their current token hash (to replace it)
 //   {id}:followups     set of "fromId toId" ("I'd like to follow up")
+//   {id}:participantsVersion, {id}:plansVersion   counters bumped by every write of those hashes
 //   code:{CODE} → id   token:{hash} → "eventId participantId"   due  zset id → phaseEndsAt
 // Once an event has ended every key of it expires after the retention period; a key
 // first written after that (a follow-up at the end, say) takes the same remaining time.
@@ -17,8 +18,25 @@ import type { FollowUp, Store, TokenOwner } from './Store';
 
 type RedisClient = ReturnType<typeof createClient>;
 
+/** Parsed reads kept between reads: the participants and the plans of the 16 events read last. */
+const KEPT_READS = 32;
+
+function sortedPlans(plans: SeatingPlan[]): SeatingPlan[] {
+  return plans.sort((a, b) => a.round - b.round);
+}
+
+/** Freezes a parsed JSON value all the way down: kept reads are shared, so nobody may change them. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 // Writes the new state only if the stored version is the expected one, and keeps the due
 // index in step, in one atomic step: a duplicate or stale advance from any instance is a no-op.
+// Answers 0, or {1, the plans' new version (0: no plan written)}.
 const COMMIT_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
@@ -33,7 +51,8 @@ end
 for i = 4, #ARGV, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
 end
-return 1
+if #ARGV >= 4 then return {1, redis.call('INCR', KEYS[4])} end
+return {1, 0}
 `;
 
 // Writes a participant only if it is still what the caller read: a compare-and-set on the
@@ -41,6 +60,7 @@ return 1
 const CHANGE_PARTICIPANT_SCRIPT = `
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('INCR', KEYS[2])
 return 1
 `;
 
@@ -86,6 +106,8 @@ export interface RedisStoreOptions {
 
 export class RedisStore implements Store {
   private readonly prefix: string;
+  /** Parsed participants and plans of the events read lately: the version read, each entry by its JSON, the list. */
+  private readonly kept = new Map<string, { version: string; items: Map<string, object>; value: object }>();
 
   private constructor(
     private readonly client: RedisClient,
@@ -113,7 +135,9 @@ export class RedisStore implements Store {
   }
 
   private eventKeys(eventId: string): string[] {
-    return ['event', 'state', 'plans', 'participants', 'ratings', 'tables', 'tokens', 'tokenOf', 'followups'].map((part) => this.key(eventId, part));
+    return ['event', 'state', 'plans', 'plansVersion', 'participants', 'participantsVersion', 'ratings', 'tables', 'tokens', 'tokenOf', 'followups'].map((part) =>
+      this.key(eventId, part),
+    );
   }
 
   private codeKey(code: string): string {
@@ -154,11 +178,21 @@ export class RedisStore implements Store {
   }
 
   async commit(eventId: string, expectedVersion: number, next: RoundState, plans: SeatingPlan[] = []): Promise<boolean> {
-    const committed = await this.client.eval(COMMIT_SCRIPT, {
-      keys: [this.key(eventId, 'state'), this.key(eventId, 'plans'), this.dueKey],
-      arguments: [String(expectedVersion), JSON.stringify(next), eventId, ...plans.flatMap((p) => [String(p.round), JSON.stringify(p)])],
-    });
-    if (committed !== 1) return false;
+    const texts = plans.map((p) => JSON.stringify(p));
+    const committed = (await this.client.eval(COMMIT_SCRIPT, {
+      keys: [this.key(eventId, 'state'), this.key(eventId, 'plans'), this.dueKey, this.key(eventId, 'plansVersion')],
+      arguments: [String(expectedVersion), JSON.stringify(next), eventId, ...plans.flatMap((p, i) => [String(p.round), texts[i]!])],
+    })) as number | [number, number];
+    if (!Array.isArray(committed)) return false;
+    // What was just written is what the next read of the plans would fetch: keep it now.
+    const [, plansVersion] = committed;
+    const kept = this.kept.get(`${eventId} plans`);
+    if (plansVersion > 0 && kept?.version === String(plansVersion - 1)) {
+      const rounds = new Set(plans.map((p) => p.round));
+      const items = new Map([...kept.items].filter(([, plan]) => !rounds.has((plan as SeatingPlan).round)));
+      for (const text of texts) items.set(text, deepFreeze(JSON.parse(text) as object));
+      this.keep(`${eventId} plans`, String(plansVersion), items, sortedPlans([...items.values()] as SeatingPlan[]));
+    }
     if (next.status === 'ended') await this.expireEvent(eventId);
     return true;
   }
@@ -179,9 +213,39 @@ export class RedisStore implements Store {
     return raw ? (JSON.parse(raw) as SeatingPlan) : null;
   }
 
-  async listPlans(eventId: string): Promise<SeatingPlan[]> {
-    const all = await this.client.hVals(this.key(eventId, 'plans'));
-    return all.map((raw) => JSON.parse(raw) as SeatingPlan).sort((a, b) => a.round - b.round);
+  async listPlans(eventId: string): Promise<readonly SeatingPlan[]> {
+    return this.unchangedOrRead(eventId, 'plans', (items) => sortedPlans(items as SeatingPlan[]));
+  }
+
+  /**
+   * An event's participants or plans, read again only when their version counter moved, and
+   * then parsing only the entries that changed. Every phase change at a big event reads
+   * thousands of participants and the plans made so far; asking for the counter is one tiny
+   * read instead (measured by bench:fanout). What is kept is frozen: every caller shares it.
+   */
+  private async unchangedOrRead<T extends object>(eventId: string, part: 'participants' | 'plans', build: (items: object[]) => T): Promise<T> {
+    const cacheKey = `${eventId} ${part}`;
+    const versionKey = this.key(eventId, `${part}Version`);
+    const kept = this.kept.get(cacheKey);
+    if (kept && kept.version === (await this.client.get(versionKey))) return kept.value as T;
+    // Counter and hash in one MULTI: the version kept is exactly that of what was read.
+    const [version, all] = (await this.client.multi().get(versionKey).hVals(this.key(eventId, part)).exec()) as unknown as [string | null, string[]];
+    const items = new Map<string, object>();
+    for (const raw of all) items.set(raw, kept?.items.get(raw) ?? deepFreeze(JSON.parse(raw) as object));
+    const value = build([...items.values()]);
+    if (version === null) this.kept.delete(cacheKey);
+    else this.keep(cacheKey, version, items, value);
+    return value;
+  }
+
+  private keep(cacheKey: string, version: string, items: Map<string, object>, value: object): void {
+    this.kept.delete(cacheKey);
+    this.kept.set(cacheKey, { version, items, value: Object.freeze(value) });
+    // The events read lately stay; the oldest goes first.
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= KEPT_READS) break;
+      this.kept.delete(oldest);
+    }
   }
 
   async addParticipants(eventId: string, participants: Participant[], tokenHashes: string[]): Promise<Participant[]> {
@@ -194,6 +258,7 @@ export class RedisStore implements Store {
       this.key(eventId, 'participants'),
       Object.fromEntries(added.map((p) => [p.id, JSON.stringify(p)])),
     );
+    multi.incr(this.key(eventId, 'participantsVersion'));
     added.forEach((p, i) => {
       const hash = tokenHashes[i];
       if (!hash) return;
@@ -205,9 +270,8 @@ export class RedisStore implements Store {
     return added;
   }
 
-  async listParticipants(eventId: string): Promise<Participant[]> {
-    const all = await this.client.hVals(this.key(eventId, 'participants'));
-    return all.map((raw) => JSON.parse(raw) as Participant);
+  async listParticipants(eventId: string): Promise<readonly Participant[]> {
+    return this.unchangedOrRead(eventId, 'participants', (items) => items as Participant[]);
   }
 
   async getParticipant(eventId: string, participantId: string): Promise<Participant | null> {
@@ -221,7 +285,7 @@ export class RedisStore implements Store {
       const raw = await this.client.hGet(key, participantId);
       if (!raw) return null;
       const next = change(JSON.parse(raw) as Participant);
-      const written = await this.client.eval(CHANGE_PARTICIPANT_SCRIPT, { keys: [key], arguments: [participantId, raw, JSON.stringify(next)] });
+      const written = await this.client.eval(CHANGE_PARTICIPANT_SCRIPT, { keys: [key, this.key(eventId, 'participantsVersion')], arguments: [participantId, raw, JSON.stringify(next)] });
       if (written === 1) return next;
     }
   }
@@ -294,6 +358,8 @@ export class RedisStore implements Store {
     const keys = [...this.eventKeys(eventId), ...tokenHashes.map((h) => this.tokenKey(h))];
     if (event) keys.push(this.codeKey(event.code));
     await this.client.multi().del(keys).zRem(this.dueKey, eventId).exec();
+    this.kept.delete(`${eventId} participants`);
+    this.kept.delete(`${eventId} plans`);
   }
 
   async ping(): Promise<boolean> {

@@ -31,14 +31,16 @@ export interface Store {
   commit(eventId: string, expectedVersion: number, next: RoundState, plans?: SeatingPlan[]): Promise<boolean>;
 
   getPlan(eventId: string, round: number): Promise<SeatingPlan | null>;
-  listPlans(eventId: string): Promise<SeatingPlan[]>;
+  /** Read-only: a store may hand the same (frozen) list to every caller while nothing in it changed. */
+  listPlans(eventId: string): Promise<readonly SeatingPlan[]>;
 
   /**
    * Adds people, all or none. Mentors without a table get the next free table numbers.
    * `tokenHashes[i]` lets participant i find themselves again with their token.
    */
   addParticipants(eventId: string, participants: Participant[], tokenHashes: string[]): Promise<Participant[]>;
-  listParticipants(eventId: string): Promise<Participant[]>;
+  /** Read-only, like `listPlans`. */
+  listParticipants(eventId: string): Promise<readonly Participant[]>;
   getParticipant(eventId: string, participantId: string): Promise<Participant | null>;
   /**
    * Changes one participant atomically: `change` gets the stored record and returns the new

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventRecord, Participant, RoundState, SeatingPlan } from '../../shared/domain';
 import { lobbyState } from '../../shared/roundEngine';
-import { STORE_KINDS, openTestStore } from '../support/server';
+import { STORE_KINDS, openTestStore, testPrefix } from '../support/server';
 
 const event = (id: string, code: string): EventRecord => ({
   id,
@@ -236,6 +236,46 @@ describe('retention', () => {
       await store.flushPrefix();
       await store.close();
       await raw.quit();
+    }
+  });
+});
+
+// Each RedisStore keeps the participants and plans it read (until a version counter moves):
+// two instances on one Redis must still see every change the other one writes.
+describe('two Redis stores on one Redis (two instances)', () => {
+  it('each sees the participants and plans the other one writes, and hands out lists nobody can change', async () => {
+    const prefix = testPrefix();
+    const [a, b] = await Promise.all([openTestStore('redis', prefix), openTestStore('redis', prefix)]);
+    try {
+      await a.createEvent(event('e1', 'TWO234'), lobbyState());
+      await a.addParticipants('e1', [person('m', 'mentor'), person('x', 'mentee')], []);
+      expect((await b.listParticipants('e1')).map((p) => p.id).sort()).toEqual(['m', 'x']);
+      expect(await a.listPlans('e1')).toEqual([]);
+
+      await a.addParticipants('e1', [person('y', 'mentee')], []);
+      await a.changeParticipant('e1', 'x', (p) => ({ ...p, absent: true }));
+      const seen = await b.listParticipants('e1');
+      expect(seen.map((p) => p.id).sort()).toEqual(['m', 'x', 'y']);
+      expect(seen.find((p) => p.id === 'x')?.absent).toBe(true);
+      expect(Object.isFrozen(seen) && Object.isFrozen(seen[0]) && Object.isFrozen(seen[0]!.topics)).toBe(true);
+
+      const one: SeatingPlan = { round: 1, tables: [{ table: 1, mentorId: 'm', menteeIds: ['y'] }], byes: [] };
+      expect(await b.listPlans('e1')).toEqual([]);
+      expect(await a.commit('e1', 1, running(2, 5000), [one])).toBe(true);
+      expect(await b.listPlans('e1')).toEqual([one]);
+      // A shown plan revised through b: a, which committed the first version, reads the new one.
+      const revised: SeatingPlan = { ...one, tables: [{ table: 1, mentorId: 'm', menteeIds: ['x'] }] };
+      expect(await a.listPlans('e1')).toEqual([one]);
+      expect(await b.commit('e1', 2, running(3, 5000), [revised])).toBe(true);
+      expect(await a.listPlans('e1')).toEqual([revised]);
+      const two: SeatingPlan = { round: 2, tables: [{ table: 1, mentorId: 'm', menteeIds: ['y'] }], byes: ['x'] };
+      expect(await a.commit('e1', 3, running(4, 5000), [two])).toBe(true);
+      expect(await a.listPlans('e1')).toEqual([revised, two]);
+      expect(await b.listPlans('e1')).toEqual([revised, two]);
+      expect(Object.isFrozen(await a.listPlans('e1'))).toBe(true);
+    } finally {
+      await a.flush();
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });
