@@ -19,16 +19,15 @@ import type {
 import { advanceDue, applyAction, lobbyState, remainingMsAt, roundAhead, roundNeedingPlan } from '../../shared/roundEngine';
 import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
 import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
-import { historyBefore } from '../../shared/matching/history';
-import { planRound } from '../../shared/matching/planRound';
-import { pinProblem, seatPins, whoMakesRoom, type Pin } from '../../shared/matching/pinSeats';
+import { pinProblem, seatPins, whoMakesRoom } from '../../shared/matching/pinSeats';
 import { replanRound } from '../../shared/matching/replanRound';
-import type { MatchInput } from '../../shared/matching/types';
 import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
 import type { FollowUp, Store } from '../store/Store';
+import { planInThread, warmPlanner } from './plannerThread';
 import { resultsJson } from './resultsJson';
+import { matchInputFor, pinsFor } from './roundPlanning';
 import { SharedReads } from './sharedReads';
 
 /** Told about every committed change so connected screens and phones can be updated. */
@@ -117,7 +116,9 @@ export class EventService {
     readonly store: Store,
     private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants' | 'retentionDays'>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    warmPlanner();
+  }
 
   // ---- links ------------------------------------------------------------------
 
@@ -346,8 +347,8 @@ export class EventService {
     if (metIn) throw conflict(`${person.name} already met ${mentor.name} (table ${table}) in round ${metIn.round}; a mentee meets each mentor once. Pick another table.`);
     const shown = state.phase === 'changeover' ? plans.find((p) => p.round === round) : undefined;
     if (shown) {
-      const others = this.pinsFor(round, participants).filter((p) => p.menteeId !== participantId);
-      const input = this.matchInput(event, round, participants, plans);
+      const others = pinsFor(round, participants).filter((p) => p.menteeId !== participantId);
+      const input = matchInputFor(event, round, participants, plans);
       const pin = { menteeId: participantId, table };
       const problem = pinProblem(shown, pin, input, others);
       if (problem === 'full-of-pins') {
@@ -381,13 +382,6 @@ export class EventService {
     return { id: participantId, pin: { round, table }, planned: Boolean(shown), displaced };
   }
 
-  /** The moves the organizer made for `round`, of mentees still here. */
-  private pinsFor(round: number, participants: readonly Participant[]): Pin[] {
-    return participants.flatMap((p) =>
-      p.role === 'mentee' && !p.absent && !p.removed && p.pin?.round === round ? [{ menteeId: p.id, table: p.pin.table }] : [],
-    );
-  }
-
   /**
    * During a changeover the next plan is already on people's phones. When who is here
    * changes, only the people who must move get a new seat; everyone else keeps theirs.
@@ -403,8 +397,8 @@ export class EventService {
         this.store.listPlans(event.id),
       ]);
       if (!shown) return null;
-      const input = this.matchInput(event, round, participants, plans);
-      const revised = seatPins(replanRound(shown, input), this.pinsFor(round, participants), input);
+      const input = matchInputFor(event, round, participants, plans);
+      const revised = seatPins(replanRound(shown, input), pinsFor(round, participants), input);
       if (JSON.stringify(revised) === JSON.stringify(shown)) return shown;
       if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
         this.changed(event.id);
@@ -413,15 +407,6 @@ export class EventService {
       }
     }
     return null;
-  }
-
-  /** Who the planner seats: everyone not marked absent or removed. */
-  private presentFor(participants: readonly Participant[], sessions: ReadonlyMap<string, number>) {
-    const here = participants.filter((p) => !p.absent && !p.removed);
-    return {
-      mentors: here.flatMap((p) => (p.role === 'mentor' && p.table !== undefined ? [{ id: p.id, table: p.table, topics: p.topics }] : [])),
-      mentees: here.filter((p) => p.role === 'mentee').map((p) => ({ id: p.id, topics: p.topics, sessions: sessions.get(p.id) ?? 0 })),
-    };
   }
 
   // ---- the clock ----------------------------------------------------------------
@@ -474,24 +459,10 @@ export class EventService {
     return [await this.makePlan(event, round)];
   }
 
-  /** Seats round `round` from everyone present and what earlier rounds tell. */
+  /** Seats round `round` from everyone present and what earlier rounds tell (off the main thread). */
   async makePlan(event: EventRecord, round: number): Promise<SeatingPlan> {
     const [participants, plans] = await Promise.all([this.store.listParticipants(event.id), this.store.listPlans(event.id)]);
-    const input = this.matchInput(event, round, participants, plans);
-    return seatPins(planRound(input), this.pinsFor(round, participants), input);
-  }
-
-  /** What the planner needs for round `round`: who is present and what the rounds before it tell. */
-  private matchInput(event: EventRecord, round: number, participants: readonly Participant[], plans: readonly SeatingPlan[]): MatchInput {
-    const history = historyBefore(plans, round);
-    return {
-      round,
-      seatsPerTable: event.seatsPerTable,
-      ...this.presentFor(participants, history.sessions),
-      met: history.met,
-      coSeated: history.coSeated,
-      seed: event.seed,
-    };
+    return planInThread(event, round, participants, plans);
   }
 
   // ---- ratings ------------------------------------------------------------------

@@ -1,0 +1,46 @@
+// Rounds are planned on a thread of their own (server/events/plannerThread.ts): it must
+// seat people exactly as planning on the main thread would, history and moves included.
+import { describe, expect, it } from 'vitest';
+import type { EventRecord, Participant, SeatingPlan } from '../../shared/domain';
+import { planInThread, planned } from '../../server/events/plannerThread';
+import { planFor } from '../../server/events/roundPlanning';
+import { mulberry32 } from '../support/random';
+
+const event = { id: 'e1', seatsPerTable: 3, seed: 42 } as EventRecord;
+
+function room(mentors: number, mentees: number): Participant[] {
+  const random = mulberry32(7);
+  const topics = ['ai', 'design', 'sales', 'data', 'ops', 'hiring'];
+  const pick = () => topics.filter(() => random() < 0.4);
+  return [
+    ...Array.from({ length: mentors }, (_, i): Participant => ({ id: `m${i}`, name: `Mentor ${i}`, role: 'mentor', topics: pick(), table: i + 1, joinedAt: 0, joinedRound: 0 })),
+    ...Array.from({ length: mentees }, (_, i): Participant => ({ id: `e${i}`, name: `Mentee ${i}`, role: 'mentee', topics: pick(), joinedAt: 0, joinedRound: 0 })),
+  ];
+}
+
+describe('planInThread', () => {
+  it('seats every round exactly as the main thread would, with history, absences and moves', async () => {
+    const before = { ...planned };
+    const people = room(12, 40);
+    people[3] = { ...people[3]!, absent: true };
+    const plans: SeatingPlan[] = [];
+    for (let round = 1; round <= 4; round++) {
+      // An organizer's move for this round: the planner must honour it on either thread.
+      const moved = people.map((p) => (p.id === `e${round}` ? { ...p, pin: { round, table: 2 } } : p));
+      const here = planFor(event, round, moved, plans);
+      const there = await planInThread(event, round, moved, plans);
+      expect(there).toEqual(here);
+      expect(there.tables.find((t) => t.table === 2)?.menteeIds).toContain(`e${round}`);
+      plans.push(there);
+    }
+    expect(planned.onThread - before.onThread).toBe(4);
+    expect(planned.onMainThread).toBe(before.onMainThread);
+  });
+
+  it('plans rounds asked for at the same time, each its own', async () => {
+    const people = room(5, 14);
+    const [one, two] = await Promise.all([planInThread(event, 1, people, []), planInThread({ ...event, seed: 43 }, 1, people, [])]);
+    expect(one).toEqual(planFor(event, 1, people, []));
+    expect(two).toEqual(planFor({ ...event, seed: 43 }, 1, people, []));
+  });
+});
