@@ -1,10 +1,13 @@
 // The floor for bench:fanout: a bare Socket.IO server that broadcasts one seat message
 // (JSON text taken from a phone) to every phone at once. Parent says "broadcast" over IPC.
+// Phones connect to it exactly as to Tablehop (same transport, heartbeat and limits), so
+// the two differ only in what the server does with a change.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { SOCKET_OPTIONS } from '../../server/realtime/socketOptions';
 
 const http = createServer();
-const io = new Server(http, { transports: ['websocket'], serveClient: false });
+const io = new Server(http, { ...SOCKET_OPTIONS, serveClient: false });
 http.listen(0, '127.0.0.1', () => {
   const address = http.address();
   process.send?.({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });

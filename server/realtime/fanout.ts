@@ -6,12 +6,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { phaseUpdateOf, type ControlView } from '../../shared/domain';
 import { ServerEvents } from '../../shared/protocol';
-import { seatJsonsOf, seatOf } from '../../shared/seats';
+import { seatOf } from '../../shared/seats';
 import { HttpError } from '../errors';
 import { controlView } from '../events/controlView';
 import type { EventNotifier, EventService } from '../events/eventService';
 import { type Change, type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
-import { eventPacket, sendPacket } from './packets';
+import { eventFrames, sendFrame } from './packets';
+import { seatBytesOf } from './seatBytes';
 import { KeyedThrottle } from './throttle';
 
 
@@ -143,18 +144,28 @@ export class Fanout implements EventNotifier {
       }
       return;
     }
-    // The phase is encoded once for everybody, every seat once (seatJsonsOf); each phone's
-    // packet is spliced from those: the text JSON.stringify would write for a seat:changed
-    // message { event, nextSeat } (a changeover) or { event, seat, nextSeat: null } (a round).
+    // The phase is encoded once for everybody, every seat once per plan (seatBytesOf: a
+    // round's seats were written at its changeover already); each phone's frame is spliced
+    // from those: the JSON text of a seat:changed message { event, nextSeat } (a changeover)
+    // or { event, seat, nextSeat: null } (a round).
     const updateJson = JSON.stringify(update);
     const changeover = phase === 'changeover';
-    const seatJsons = seatJsonsOf(changeover ? this.events.nextPlan(snapshot) : this.events.currentPlan(snapshot), snapshot.people);
+    const planSeats = seatBytesOf(changeover ? this.events.nextPlan(snapshot) : this.events.currentPlan(snapshot), snapshot.people);
+    const targets: Set<TablehopSocket>[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
     for (const [participantId, sockets] of local) {
       if (!snapshot.people.has(participantId)) continue;
-      const seat = seatJsons.get(participantId) ?? 'null';
-      const packet = eventPacket(ServerEvents.seatChanged, changeover ? `{"event":${updateJson},"nextSeat":${seat}}` : `{"event":${updateJson},"seat":${seat},"nextSeat":null}`);
-      for (const socket of sockets) sendPacket(socket, packet);
+      const i = planSeats.index.get(participantId) ?? planSeats.none;
+      targets.push(sockets);
+      starts.push(planSeats.starts[i]!);
+      ends.push(planSeats.ends[i]!);
     }
+    const theirs = { source: planSeats.bytes, starts, ends };
+    const frames = changeover
+      ? eventFrames(ServerEvents.seatChanged, `{"event":${updateJson},"nextSeat":`, theirs, '}')
+      : eventFrames(ServerEvents.seatChanged, `{"event":${updateJson},"seat":`, theirs, ',"nextSeat":null}');
+    for (let i = 0; i < targets.length; i++) for (const socket of targets[i]!) sendFrame(socket, frames[i]!);
   }
 
   private async deliverRoster(eventId: string): Promise<void> {

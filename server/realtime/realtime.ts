@@ -12,6 +12,7 @@ import { OrganizerActionSchema, RatingSchema, describeIssues } from '../../share
 import { HttpError } from '../errors';
 import type { EventService } from '../events/eventService';
 import { Fanout } from './fanout';
+import { SOCKET_OPTIONS } from './socketOptions';
 import { type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
 
 /**
@@ -51,14 +52,7 @@ export class Realtime {
     private readonly log: FastifyBaseLogger,
     clustered: boolean,
   ) {
-    this.io = new Server(httpServer, {
-      // Websocket only: no long-polling, so a plain round-robin proxy needs no sticky sessions.
-      transports: ['websocket'],
-      serveClient: false,
-      pingInterval: 10_000,
-      pingTimeout: 8_000,
-      maxHttpBufferSize: 64 * 1024,
-    });
+    this.io = new Server(httpServer, { ...SOCKET_OPTIONS, serveClient: false });
     this.fanout = new Fanout(this.io, events, log, clustered);
     events.notifier = this.fanout;
     this.io.use((socket, next) => {

@@ -1,0 +1,153 @@
+// Every seat of a plan as the UTF-8 bytes of its JSON, ready to go into thousands of
+// seat:changed frames at once (packets.ts). Written straight into one buffer outside the
+// JS heap: building thousands of seat texts as strings first, then encoding them, cost
+// about three times as long at 5,000 phones and left megabytes of young strings for the
+// garbage collector in the middle of the fan-out (measured by bench:fanout).
+import type { Participant, SeatingPlan } from '../../shared/domain';
+
+/** Bytes appended to one growing buffer; a piece is read back once everything is written. */
+class ByteWriter {
+  private buffer: Buffer;
+  at = 0;
+
+  constructor(expected: number) {
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(1024, expected));
+  }
+
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.at + bytes));
+    this.buffer.copy(bigger, 0, 0, this.at);
+    this.buffer = bigger;
+  }
+
+  text(text: string): void {
+    this.room(text.length * 3);
+    this.at += this.buffer.write(text, this.at);
+  }
+
+  // TypedArray#set, not Buffer#copy: for pieces this small the call itself is the cost.
+  bytes(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buffer.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+
+  /** Everything written. */
+  get written(): Buffer {
+    return this.buffer.subarray(0, this.at);
+  }
+}
+
+// A person as others see them, up to their shared topics, and how their entry ends for a
+// mentor (who reads the mentee's goal): the same at every table they sit at, every round.
+const heads = new WeakMap<Participant, Buffer>();
+const endsForMentor = new WeakMap<Participant, Buffer>();
+const END = Buffer.from('}');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
+const NONE_SHARED = Buffer.from('[]');
+const NULL = Buffer.from('null');
+
+function headOf(p: Participant): Buffer {
+  let head = heads.get(p);
+  if (!head) {
+    head = Buffer.from(`{"id":${JSON.stringify(p.id)},"name":${JSON.stringify(p.name)},"role":${JSON.stringify(p.role)},"topics":${JSON.stringify(p.topics)},"sharedTopics":`);
+    heads.set(p, head);
+  }
+  return head;
+}
+
+function endForMentorOf(p: Participant): Buffer {
+  let end = endsForMentor.get(p);
+  if (!end) {
+    end = p.goal ? Buffer.from(`,"goal":${JSON.stringify(p.goal)}}`) : END;
+    endsForMentor.set(p, end);
+  }
+  return end;
+}
+
+// A round's seats go out at its changeover (as everyone's next seat) and again when it
+// starts: with the same plan and the same people they are the same bytes. Plans and people
+// as EventService.load hands them out are shared and never changed, so they identify what
+// the bytes were made from.
+const made = new WeakMap<SeatingPlan, { people: ReadonlyMap<string, Participant>; seats: PlanSeats }>();
+
+/**
+ * Every seat of a plan, one after another in `bytes`; person i of `index` has theirs at
+ * `bytes[starts[i], ends[i])`. Offsets rather than a buffer per person: at a big event
+ * that is thousands of objects fewer for the garbage collector during the fan-out.
+ */
+export interface PlanSeats {
+  readonly bytes: Buffer;
+  readonly index: ReadonlyMap<string, number>;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** Where `null` lies in `bytes`: the seat of someone sitting out. */
+  readonly none: number;
+}
+
+/** One person's seat as bytes, `null` for someone without one. */
+export function seatBytesFor(seats: PlanSeats, personId: string): Buffer {
+  const i = seats.index.get(personId) ?? seats.none;
+  return seats.bytes.subarray(seats.starts[i], seats.ends[i]);
+}
+
+/**
+ * Each seated person's seat in `plan`: exactly the bytes of
+ * `JSON.stringify(seatOf(plan, id, people))` (a mentor with nobody at the table has none).
+ */
+export function seatBytesOf(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): PlanSeats {
+  const before = plan ? made.get(plan) : undefined;
+  if (before?.people === people) return before.seats;
+  const out = new ByteWriter(people.size * 700);
+  const index = new Map<string, number>();
+  const starts: number[] = [];
+  const ends: number[] = [];
+  // Shared topics as bytes, by their JSON: a handful of lists recur across the whole room.
+  const sharedBytes = new Map<string, Buffer>();
+  for (const table of plan?.tables ?? []) {
+    if (table.menteeIds.length === 0) continue;
+    const round = plan!.round;
+    const seated = [table.mentorId, ...table.menteeIds];
+    const members: Participant[] = [];
+    for (const id of seated) {
+      const p = people.get(id);
+      if (p) members.push(p);
+    }
+    const opening = Buffer.from(`{"round":${JSON.stringify(round)},"table":${JSON.stringify(table.table)},"with":[`);
+    for (const viewerId of new Set(seated)) {
+      const start = out.at;
+      const viewerIsMentor = viewerId === table.mentorId;
+      const mine = people.get(viewerId)?.topics ?? [];
+      out.bytes(opening);
+      let first = true;
+      for (const p of members) {
+        if (p.id === viewerId) continue;
+        if (!first) out.bytes(COMMA);
+        first = false;
+        out.bytes(headOf(p));
+        const shared: string[] = [];
+        for (const t of p.topics) if (mine.includes(t)) shared.push(t);
+        if (shared.length === 0) out.bytes(NONE_SHARED);
+        else {
+          const json = JSON.stringify(shared);
+          let bytes = sharedBytes.get(json);
+          if (!bytes) sharedBytes.set(json, (bytes = Buffer.from(json)));
+          out.bytes(bytes);
+        }
+        out.bytes(viewerIsMentor ? endForMentorOf(p) : END);
+      }
+      out.bytes(CLOSE);
+      index.set(viewerId, starts.length);
+      starts.push(start);
+      ends.push(out.at);
+    }
+  }
+  starts.push(out.at);
+  out.bytes(NULL);
+  ends.push(out.at);
+  const seats: PlanSeats = { bytes: out.written, index, starts: Int32Array.from(starts), ends: Int32Array.from(ends), none: starts.length - 1 };
+  if (plan) made.set(plan, { people, seats });
+  return seats;
+}

@@ -1,0 +1,12 @@
+// The Socket.IO server's options for phones and screens.
+/** How phones connect (bench:fanout's floor connects the same way, so both are measured alike). */
+export const SOCKET_OPTIONS = {
+  // Websocket only: no long-polling, so a plain round-robin proxy needs no sticky sessions.
+  transports: ['websocket' as const],
+  // No compression (the default, said here because the seat frames rely on it: they are
+  // written pre-encoded, see packets.ts).
+  perMessageDeflate: false,
+  pingInterval: 10_000,
+  pingTimeout: 8_000,
+  maxHttpBufferSize: 64 * 1024,
+};
