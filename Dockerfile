@@ -7,4 +7,5 @@ COPY . .
 RUN npx vite build
 ENV PORT=3000 HOST=0.0.0.0
 EXPOSE 3000
-CMD ["npx", "tsx", "server/main.ts"]
+# The node flags of `npm start` (package.json): a young generation big enough for a fan-out.
+CMD ["npx", "tsx", "--max-semi-space-size=32", "server/main.ts"]

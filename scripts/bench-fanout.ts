@@ -11,6 +11,7 @@
 // BENCH_SERVER_STDOUT set their output is shown.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,9 @@ const CHANGES = Number(values.changes);
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const PREFIX = `tablehop-bench:${randomBytes(4).toString('hex')}:`;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const START_FLAGS = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -64,8 +68,9 @@ async function startInstance(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const probe = fileURLToPath(new URL('./bench/memoryProbe.ts', import.meta.url));
-  // BENCH_SERVER_ARGS: extra node flags for the instances, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const flags = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  // The node flags `npm start` runs the server with, then BENCH_SERVER_ARGS: extra ones,
+  // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const flags = [...START_FLAGS, ...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...flags, '--expose-gc', '--import', 'tsx', '--import', probe, 'server/main.ts'], {
     cwd: ROOT,
     // Every bench phone joins from 127.0.0.1, like a whole hall behind one venue NAT address:
