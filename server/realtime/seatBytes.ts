@@ -47,6 +47,8 @@ const END = Buffer.from('}');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
 const NONE_SHARED = Buffer.from('[]');
+const OPEN_LIST = Buffer.from('[');
+const CLOSE_LIST = Buffer.from(']');
 const NULL = Buffer.from('null');
 
 function headOf(p: Participant): Buffer {
@@ -104,16 +106,25 @@ export function seatBytesOf(plan: SeatingPlan | null | undefined, people: Readon
   const index = new Map<string, number>();
   const starts: number[] = [];
   const ends: number[] = [];
-  // Shared topics as bytes, by their JSON: a handful of lists recur across the whole room.
-  const sharedBytes = new Map<string, Buffer>();
+  // Each topic's JSON as bytes: a room has a handful of topics, shared at thousands of tables.
+  const topicBytes = new Map<string, Buffer>();
+  const topicOf = (t: string) => {
+    let bytes = topicBytes.get(t);
+    if (!bytes) topicBytes.set(t, (bytes = Buffer.from(JSON.stringify(t))));
+    return bytes;
+  };
   for (const table of plan?.tables ?? []) {
     if (table.menteeIds.length === 0) continue;
     const round = plan!.round;
     const seated = [table.mentorId, ...table.menteeIds];
     const members: Participant[] = [];
+    const heads: Buffer[] = [];
     for (const id of seated) {
       const p = people.get(id);
-      if (p) members.push(p);
+      if (p) {
+        members.push(p);
+        heads.push(headOf(p));
+      }
     }
     const opening = Buffer.from(`{"round":${JSON.stringify(round)},"table":${JSON.stringify(table.table)},"with":[`);
     for (const viewerId of new Set(seated)) {
@@ -122,20 +133,20 @@ export function seatBytesOf(plan: SeatingPlan | null | undefined, people: Readon
       const mine = people.get(viewerId)?.topics ?? [];
       out.bytes(opening);
       let first = true;
-      for (const p of members) {
+      for (let k = 0; k < members.length; k++) {
+        const p = members[k]!;
         if (p.id === viewerId) continue;
         if (!first) out.bytes(COMMA);
         first = false;
-        out.bytes(headOf(p));
-        const shared: string[] = [];
-        for (const t of p.topics) if (mine.includes(t)) shared.push(t);
-        if (shared.length === 0) out.bytes(NONE_SHARED);
-        else {
-          const json = JSON.stringify(shared);
-          let bytes = sharedBytes.get(json);
-          if (!bytes) sharedBytes.set(json, (bytes = Buffer.from(json)));
-          out.bytes(bytes);
+        out.bytes(heads[k]!);
+        // The shared topics, in the order of p's own: ["a","b"], or [].
+        let shared = 0;
+        for (const t of p.topics) {
+          if (!mine.includes(t)) continue;
+          out.bytes(shared++ === 0 ? OPEN_LIST : COMMA);
+          out.bytes(topicOf(t));
         }
+        out.bytes(shared === 0 ? NONE_SHARED : CLOSE_LIST);
         out.bytes(viewerIsMentor ? endForMentorOf(p) : END);
       }
       out.bytes(CLOSE);
