@@ -61,7 +61,6 @@ const TOPICS = [
   'public speaking', 'hiring', 'management', 'freelancing', 'accessibility',
 ];
 
-
 /** Topics by popularity (Zipf-like: "career" and "ai" are picked far more than "accessibility"). */
 function pickTopics(r: () => number, lo: number, hi: number): string[] {
   const weights = TOPICS.map((_, i) => 1 / (i + 1) ** 0.8);

@@ -3,7 +3,7 @@ import type { Participant, PublicTable, Seat, SeatPerson, SeatingPlan, TablePlan
 
 /** `p` as a viewer with topics `mine` sees them: a goal only reaches the mentor at that mentee's table. */
 function asSeatPerson(p: Participant, mine: readonly string[], viewerIsMentor: boolean): SeatPerson {
-  // Plain loops: a phase change at a big event builds thousands of these at once.
+  // Plain loops: the end of a big event (everyone's whole view) and a reconnect storm build thousands of these at once.
   const sharedTopics: string[] = [];
   for (const t of p.topics) if (mine.includes(t)) sharedTopics.push(t);
   const person: SeatPerson = { id: p.id, name: p.name, role: p.role, topics: p.topics, sharedTopics };

@@ -7,13 +7,12 @@ import { Server } from 'socket.io';
 import { SOCKET_OPTIONS } from '../../server/realtime/socketOptions';
 
 const http = createServer();
-const io = new Server(http, { ...SOCKET_OPTIONS, serveClient: false });
+const io = new Server(http, SOCKET_OPTIONS);
 http.listen(0, '127.0.0.1', () => {
   const address = http.address();
   process.send?.({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
 });
-process.on('message', (message: { type: string; payload?: string }) => {
+process.on('message', (message: { type: 'broadcast' | 'close'; payload?: string }) => {
   if (message.type === 'broadcast') io.emit('bare:seat', { ...(JSON.parse(message.payload ?? '{}') as object), sentAt: Date.now() });
-  if (message.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, clients: io.engine.clientsCount });
   if (message.type === 'close') io.close(() => process.exit(0));
 });

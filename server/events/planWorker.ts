@@ -8,8 +8,8 @@ export interface PlanJob {
   id: number;
   event: Pick<EventRecord, 'seatsPerTable' | 'seed'>;
   round: number;
-  participants: Participant[];
-  plans: SeatingPlan[];
+  participants: readonly Participant[];
+  plans: readonly SeatingPlan[];
 }
 
 export type PlanReply = { id: number; plan: SeatingPlan } | { id: number; error: string };

@@ -61,7 +61,7 @@ export async function planInThread(event: EventRecord, round: number, participan
       const plan = await new Promise<SeatingPlan>((resolve, reject) => {
         const id = nextJob++;
         waiting.set(id, { resolve, reject });
-        const job: PlanJob = { id, event: { seatsPerTable: event.seatsPerTable, seed: event.seed }, round, participants: [...participants], plans: [...plans] };
+        const job: PlanJob = { id, event: { seatsPerTable: event.seatsPerTable, seed: event.seed }, round, participants, plans };
         worker.postMessage(job);
       });
       planned.onThread++;

@@ -12,9 +12,8 @@ import { controlView } from '../events/controlView';
 import type { EventNotifier, EventService } from '../events/eventService';
 import { type Change, type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
 import { eventFrames, sendFrame } from './packets';
-import { seatBytesOf } from './seatBytes';
+import { seatBytesOf, seatIndexOf } from './seatBytes';
 import { KeyedThrottle } from './throttle';
-
 
 export class Fanout implements EventNotifier {
   /**
@@ -156,7 +155,7 @@ export class Fanout implements EventNotifier {
     const ends: number[] = [];
     for (const [participantId, sockets] of local) {
       if (!snapshot.people.has(participantId)) continue;
-      const i = planSeats.index.get(participantId) ?? planSeats.none;
+      const i = seatIndexOf(planSeats, participantId);
       targets.push(sockets);
       starts.push(planSeats.starts[i]!);
       ends.push(planSeats.ends[i]!);

@@ -52,7 +52,7 @@ export class Realtime {
     private readonly log: FastifyBaseLogger,
     clustered: boolean,
   ) {
-    this.io = new Server(httpServer, { ...SOCKET_OPTIONS, serveClient: false });
+    this.io = new Server(httpServer, SOCKET_OPTIONS);
     this.fanout = new Fanout(this.io, events, log, clustered);
     events.notifier = this.fanout;
     this.io.use((socket, next) => {

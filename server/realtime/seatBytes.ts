@@ -21,11 +21,6 @@ class ByteWriter {
     this.buffer = bigger;
   }
 
-  text(text: string): void {
-    this.room(text.length * 3);
-    this.at += this.buffer.write(text, this.at);
-  }
-
   // TypedArray#set, not Buffer#copy: for pieces this small the call itself is the cost.
   bytes(bytes: Uint8Array): void {
     this.room(bytes.length);
@@ -89,9 +84,14 @@ export interface PlanSeats {
   readonly none: number;
 }
 
+/** Where a person's seat lies in `seats` (`none` for someone without one). */
+export function seatIndexOf(seats: PlanSeats, personId: string): number {
+  return seats.index.get(personId) ?? seats.none;
+}
+
 /** One person's seat as bytes, `null` for someone without one. */
 export function seatBytesFor(seats: PlanSeats, personId: string): Buffer {
-  const i = seats.index.get(personId) ?? seats.none;
+  const i = seatIndexOf(seats, personId);
   return seats.bytes.subarray(seats.starts[i], seats.ends[i]);
 }
 

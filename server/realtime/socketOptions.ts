@@ -9,4 +9,6 @@ export const SOCKET_OPTIONS = {
   pingInterval: 10_000,
   pingTimeout: 8_000,
   maxHttpBufferSize: 64 * 1024,
+  // The web client is built with Vite and bundles socket.io-client itself.
+  serveClient: false,
 };
