@@ -235,7 +235,8 @@ async function main() {
   await closePhones(workers);
 
   // The floor: a bare Socket.IO server broadcasting that message to every phone at once.
-  const bare = fork(fileURLToPath(new URL('./bench/bareServer.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // With the node flags the instances run with: the two differ only in what the server does.
+  const bare = fork(fileURLToPath(new URL('./bench/bareServer.ts', import.meta.url)), [], { execArgv: [...START_FLAGS, '--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const barePort = await new Promise<number>((resolve) => bare.once('message', (m: any) => resolve(m.port)));
   await connectPhones(
     workers,
