@@ -227,14 +227,14 @@ export class RedisStore implements Store {
     const cacheKey = `${eventId} ${part}`;
     const versionKey = this.key(eventId, `${part}Version`);
     const kept = this.kept.get(cacheKey);
-    if (kept && kept.version === (await this.client.get(versionKey))) return kept.value as T;
+    // No counter yet: nothing was ever written (no plans in the lobby), which is version "0".
+    if (kept && kept.version === ((await this.client.get(versionKey)) ?? '0')) return kept.value as T;
     // Counter and hash in one MULTI: the version kept is exactly that of what was read.
     const [version, all] = (await this.client.multi().get(versionKey).hVals(this.key(eventId, part)).exec()) as unknown as [string | null, string[]];
     const items = new Map<string, object>();
     for (const raw of all) items.set(raw, kept?.items.get(raw) ?? deepFreeze(JSON.parse(raw) as object));
     const value = build([...items.values()]);
-    if (version === null) this.kept.delete(cacheKey);
-    else this.keep(cacheKey, version, items, value);
+    this.keep(cacheKey, version ?? '0', items, value);
     return value;
   }
 
