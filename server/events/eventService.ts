@@ -459,6 +459,28 @@ export class EventService {
     return [await this.makePlan(event, round)];
   }
 
+  /**
+   * Seats the round people move into next while the lobby or a talk still runs, so that the
+   * start or the changeover finds it made: the same plan it would make then, because
+   * planInThread remembers a plan with the very lists it was made from and the store hands
+   * out the same frozen lists until something in them changes. Null when there is nothing
+   * to seat ahead, or when the store's lists are copies (nothing could be reused).
+   */
+  async seatAhead(eventId: string): Promise<{ plan: SeatingPlan; people: ReadonlyMap<string, Participant> } | null> {
+    const [event, state, participants, plans] = await Promise.all([
+      this.store.getEvent(eventId),
+      this.store.getState(eventId),
+      this.store.listParticipants(eventId),
+      this.store.listPlans(eventId),
+    ]);
+    if (!event || !state || state.status === 'ended' || (state.phase !== 'lobby' && state.phase !== 'talk')) return null;
+    const round = roundAhead(state, event.rounds);
+    if (round === null || plans.some((p) => p.round === round)) return null;
+    if (!Object.isFrozen(participants) || !Object.isFrozen(plans)) return null;
+    const plan = await planInThread(event, round, participants, plans);
+    return { plan, people: byKey(participants, (p) => p.id) };
+  }
+
   /** Seats round `round` from everyone present and what earlier rounds tell (off the main thread). */
   async makePlan(event: EventRecord, round: number): Promise<SeatingPlan> {
     const [participants, plans] = await Promise.all([this.store.listParticipants(event.id), this.store.listPlans(event.id)]);

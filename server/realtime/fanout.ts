@@ -13,6 +13,7 @@ import type { EventNotifier, EventService } from '../events/eventService';
 import { type Change, type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
 import { eventFrames, sendFrame } from './packets';
 import { seatBytesOf, seatIndexOf } from './seatBytes';
+import { SeatsAhead } from './seatsAhead';
 import { KeyedThrottle } from './throttle';
 
 export class Fanout implements EventNotifier {
@@ -23,6 +24,7 @@ export class Fanout implements EventNotifier {
    */
   private connected = new Map<string, Map<string, Set<TablehopSocket>>>();
   private throttle = new KeyedThrottle(250);
+  private readonly ahead: SeatsAhead;
 
   constructor(
     private readonly io: TablehopServer,
@@ -31,6 +33,7 @@ export class Fanout implements EventNotifier {
     /** True when several instances share rooms through the Redis adapter. */
     private readonly clustered: boolean,
   ) {
+    this.ahead = new SeatsAhead(events, (work) => this.guard(work));
     io.on('change', (change) => this.apply(change));
     io.on('online', (eventId, reply) => {
       if (typeof reply === 'function') reply([...(this.connected.get(eventId)?.keys() ?? [])]);
@@ -79,6 +82,8 @@ export class Fanout implements EventNotifier {
     // Reads from now on must see the change (this instance's own ones were marked already;
     // this covers those other instances announce).
     if (change.kind !== 'presence') this.events.changed(eventId);
+    // Ratings never change who sits where; everything else may.
+    if (change.kind !== 'presence' && change.kind !== 'ratings' && change.kind !== 'deleted') this.ahead.soon(eventId);
     switch (change.kind) {
       case 'phase':
         this.guard(this.deliverPhase(eventId, change.seats));
@@ -102,6 +107,7 @@ export class Fanout implements EventNotifier {
       case 'deleted':
         this.io.local.in(eventRoom(eventId)).disconnectSockets(true);
         this.connected.delete(eventId);
+        this.ahead.forget(eventId);
         return;
     }
     this.scheduleControl(eventId);
@@ -252,5 +258,6 @@ export class Fanout implements EventNotifier {
 
   close(): void {
     this.throttle.clear();
+    this.ahead.close();
   }
 }

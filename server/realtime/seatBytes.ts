@@ -69,6 +69,30 @@ function endForMentorOf(p: Participant): Buffer {
 // as EventService.load hands them out are shared and never changed, so they identify what
 // the bytes were made from.
 const made = new WeakMap<SeatingPlan, { people: ReadonlyMap<string, Participant>; seats: PlanSeats }>();
+// A round seated ahead has its seats written before it is committed; what the store hands
+// out after the commit is the same seating read back as a new object. The last few plans
+// written are kept to be recognised by their tables.
+const lately: { plan: SeatingPlan; people: ReadonlyMap<string, Participant>; seats: PlanSeats }[] = [];
+const LATELY = 4;
+
+function sameSeating(a: SeatingPlan, b: SeatingPlan): boolean {
+  if (a.round !== b.round || a.tables.length !== b.tables.length) return false;
+  for (let i = 0; i < a.tables.length; i++) {
+    const x = a.tables[i]!;
+    const y = b.tables[i]!;
+    if (x.table !== y.table || x.mentorId !== y.mentorId || x.menteeIds.length !== y.menteeIds.length) return false;
+    for (let k = 0; k < x.menteeIds.length; k++) if (x.menteeIds[k] !== y.menteeIds[k]) return false;
+  }
+  return true;
+}
+
+function writtenBefore(plan: SeatingPlan, people: ReadonlyMap<string, Participant>): PlanSeats | undefined {
+  const before = made.get(plan);
+  if (before?.people === people) return before.seats;
+  const twin = lately.find((w) => w.people === people && sameSeating(w.plan, plan));
+  if (twin) made.set(plan, { people, seats: twin.seats });
+  return twin?.seats;
+}
 
 /**
  * Every seat of a plan, one after another in `bytes`; person i of `index` has theirs at
@@ -100,8 +124,8 @@ export function seatBytesFor(seats: PlanSeats, personId: string): Buffer {
  * `JSON.stringify(seatOf(plan, id, people))` (a mentor with nobody at the table has none).
  */
 export function seatBytesOf(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): PlanSeats {
-  const before = plan ? made.get(plan) : undefined;
-  if (before?.people === people) return before.seats;
+  const before = plan ? writtenBefore(plan, people) : undefined;
+  if (before) return before;
   const out = new ByteWriter(people.size * 700);
   const index = new Map<string, number>();
   const starts: number[] = [];
@@ -159,6 +183,10 @@ export function seatBytesOf(plan: SeatingPlan | null | undefined, people: Readon
   out.bytes(NULL);
   ends.push(out.at);
   const seats: PlanSeats = { bytes: out.written, index, starts: Int32Array.from(starts), ends: Int32Array.from(ends), none: starts.length - 1 };
-  if (plan) made.set(plan, { people, seats });
+  if (plan) {
+    made.set(plan, { people, seats });
+    lately.unshift({ plan, people, seats });
+    lately.length = Math.min(lately.length, LATELY);
+  }
   return seats;
 }

@@ -43,4 +43,28 @@ describe('planInThread', () => {
     expect(one).toEqual(planFor(event, 1, people, []));
     expect(two).toEqual(planFor({ ...event, seed: 43 }, 1, people, []));
   });
+
+  it('answers the same frozen lists with the plan it made from them, and plans again when they change', async () => {
+    const people = Object.freeze(room(4, 10));
+    const plans = Object.freeze([]) as readonly SeatingPlan[];
+    const before = planned.onThread;
+    // Asked twice at once (the round seated ahead, then the changeover): one plan.
+    const [ahead, atChangeover] = await Promise.all([planInThread(event, 1, people, plans), planInThread(event, 1, people, plans)]);
+    expect(atChangeover).toBe(ahead);
+    expect(await planInThread(event, 1, people, plans)).toBe(ahead);
+    expect(planned.onThread - before).toBe(1);
+    expect(Object.isFrozen(ahead.tables[0]!.menteeIds)).toBe(true);
+    // A new list (someone arrived), another round or another seed: planned afresh.
+    const arrived = Object.freeze([...people, { ...people.at(-1)!, id: 'late' }]);
+    const again = await planInThread(event, 1, arrived, plans);
+    expect(again.tables.some((t) => t.menteeIds.includes('late'))).toBe(true);
+    expect(await planInThread(event, 2, people, plans)).toEqual(planFor(event, 2, people, plans));
+    expect(await planInThread({ ...event, seed: 9 }, 1, people, plans)).toEqual(planFor({ ...event, seed: 9 }, 1, people, plans));
+    expect(planned.onThread - before).toBe(4);
+    // Lists that could be changed in place are never taken for the same.
+    const open = room(4, 10);
+    await planInThread(event, 1, open, []);
+    await planInThread(event, 1, open, []);
+    expect(planned.onThread - before).toBe(6);
+  });
 });

@@ -47,6 +47,24 @@ describe('seatBytesOf', () => {
     expect(seatBytesFor(seatBytesOf(plan, renamed), 'M').toString()).toContain('"name":"Ada"');
   });
 
+  it('knows a plan read back as a new object with the same seating, and no other', () => {
+    const people = new Map(['M', 'N'].map((id) => [id, person(id, 'mentor', ['ai'])]));
+    for (const id of ['a', 'b', 'c']) people.set(id, person(id, 'mentee', ['ai']));
+    const ahead = { round: 2, tables: [{ table: 1, mentorId: 'M', menteeIds: ['a', 'b'] }, { table: 2, mentorId: 'N', menteeIds: ['c'] }], byes: [] };
+    const written = seatBytesOf(ahead, people);
+    // What the store hands out after the commit: the same seating, parsed again.
+    expect(seatBytesOf(structuredClone(ahead), people)).toBe(written);
+    // One mentee at another table, another round, or other people: written afresh, and right.
+    const moved = { ...ahead, tables: [{ table: 1, mentorId: 'M', menteeIds: ['a'] }, { table: 2, mentorId: 'N', menteeIds: ['c', 'b'] }] };
+    const later = { ...structuredClone(ahead), round: 3 };
+    const renamed = new Map(people).set('b', { ...people.get('b')!, name: 'Bea' });
+    for (const [plan, everyone] of [[moved, people], [later, people], [structuredClone(ahead), renamed]] as const) {
+      const seats = seatBytesOf(plan, everyone);
+      expect(seats).not.toBe(written);
+      for (const id of everyone.keys()) expect(seatBytesFor(seats, id).toString()).toBe(JSON.stringify(seatOf(plan, id, everyone)));
+    }
+  });
+
   it('writes seats far longer than it first makes room for', () => {
     const long = 'Ünïcode name '.repeat(400);
     const mentor = { ...person('M', 'mentor', ['ai']), name: long };
