@@ -38,6 +38,10 @@ const START_FLAGS = (JSON.parse(readFileSync(new URL('../package.json', import.m
   .split(' ')
   .filter((word) => word.startsWith('--'));
 const log = (line: string) => process.stderr.write(`${line}\n`);
+// Changes, and the floor's broadcasts, are this far apart: the phones settle in between.
+// A real talk lasts minutes, long enough for the server to seat the next round ahead
+// (server/realtime/seatsAhead.ts); so is this.
+const SPACING_MS = Math.max(2000, CLIENTS / 2);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function freePort(): Promise<number> {
@@ -199,8 +203,11 @@ async function main() {
   // The first change (the start) compiles the fan-out path and is not counted, like the
   // floor's first broadcast below; its figure is shown as "cold" in the readable output.
   let coldSeatP99 = NaN;
+  let lastChange = 0;
   const actions = ['start', ...Array.from({ length: CHANGES }, () => 'skip')];
   for (const [n, action] of actions.entries()) {
+    if (n > 0) await sleep(Math.max(0, lastChange + SPACING_MS - Date.now()));
+    lastChange = Date.now();
     const reply = await post(`/api/events/${event.id}/actions`, { action }, event.organizerKey);
     if (reply.status !== 200) throw new Error(`${action}: ${reply.body.message}`);
     const { version, changedAt } = reply.body as { version: number; changedAt: number };
@@ -246,7 +253,7 @@ async function main() {
   const baseline: number[] = [];
   for (let i = 0; i <= CHANGES; i++) {
     bare.send({ type: 'broadcast', payload: typical });
-    await sleep(Math.max(1000, CLIENTS / 2));
+    await sleep(SPACING_MS);
     const these = (await reports(workers)).baseline.sort((a, b) => a - b);
     log(`floor broadcast ${i}: p50 ${percentile(these, 50)} ms, p99 ${percentile(these, 99)} ms${i === 0 ? ' (warm-up, not counted)' : ''}`);
     if (i > 0) baseline.push(...these);
