@@ -211,7 +211,8 @@ async function main() {
     const reply = await post(`/api/events/${event.id}/actions`, { action }, event.organizerKey);
     if (reply.status !== 200) throw new Error(`${action}: ${reply.body.message}`);
     const { version, changedAt } = reply.body as { version: number; changedAt: number };
-    log(`${action} → ${reply.body.phase} ${reply.body.round}; waiting for seats…`);
+    // Press → commit includes seating the round, unless it was seated ahead (same clock: one machine).
+    log(`${action} → ${reply.body.phase} ${reply.body.round}, committed ${changedAt - lastChange} ms after the press; waiting for seats…`);
     // Every phone should hold its new seat within seconds; wait up to 20 s, then count the
     // missing. Asking the workers how many have it is cheap, so asking does not slow them.
     for (let waited = 0; waited < 20_000; waited += 250) {
