@@ -28,13 +28,15 @@ function failAll(error: Error): void {
 
 function plannerThread(): Worker | null {
   if (thread || failures >= GIVE_UP_AFTER) return thread;
-  const worker = new Worker(new URL('./planWorker.boot.mjs', import.meta.url), { workerData: { entry: new URL('./planWorker.ts', import.meta.url).href } });
-  // It never keeps a process alive on its own.
-  worker.unref();
+  // Its first file sets the thread up (tsx included); flags the process was started with
+  // (a profiler, another --import) stay with the main thread: bench:fanout's memory probe,
+  // a TypeScript file, made every start of the thread fail before this.
+  const worker = new Worker(new URL('./planWorker.boot.mjs', import.meta.url), { workerData: { entry: new URL('./planWorker.ts', import.meta.url).href }, execArgv: [] });
   worker.on('message', (reply: PlanReply) => {
     const job = waiting.get(reply.id);
     waiting.delete(reply.id);
     failures = 0;
+    if (waiting.size === 0) worker.unref();
     if ('error' in reply) job?.reject(new Error(reply.error));
     else job?.resolve(reply.plan);
   });
@@ -46,6 +48,9 @@ function plannerThread(): Worker | null {
   };
   worker.on('error', lost);
   worker.on('exit', (code) => lost(new Error(`the planner thread stopped (exit code ${code})`)));
+  // Idle, it never keeps a process alive on its own; a plan being made does, since someone
+  // awaits it. (Unref after the listeners: adding one for 'message' refs the worker again.)
+  worker.unref();
   thread = worker;
   return worker;
 }
@@ -106,6 +111,7 @@ async function planAnywhere(event: EventRecord, round: number, participants: rea
       const plan = await new Promise<SeatingPlan>((resolve, reject) => {
         const id = nextJob++;
         waiting.set(id, { resolve, reject });
+        worker.ref();
         const job: PlanJob = { id, event: { seatsPerTable: event.seatsPerTable, seed: event.seed }, round, participants, plans };
         worker.postMessage(job);
       });

@@ -1,5 +1,8 @@
 // Rounds are planned on a thread of their own (server/events/plannerThread.ts): it must
 // seat people exactly as planning on the main thread would, history and moves included.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord, Participant, SeatingPlan } from '../../shared/domain';
 import { planInThread, planned } from '../../server/events/plannerThread';
@@ -66,5 +69,12 @@ describe('planInThread', () => {
     await planInThread(event, 1, open, []);
     await planInThread(event, 1, open, []);
     expect(planned.onThread - before).toBe(6);
+  });
+
+  it('plans on the thread in a process started with other --import files, TypeScript ones too', async () => {
+    // bench:fanout starts the server like this, with its memory probe; the thread must not inherit them.
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--import', './test/support/people.ts', 'test/support/planOnce.ts'], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual({ planned: { onThread: 1, onMainThread: 0 }, seated: 2 });
   });
 });
