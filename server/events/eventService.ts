@@ -25,7 +25,7 @@ import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
 import type { FollowUp, Store } from '../store/Store';
-import { planInThread, warmPlanner } from './plannerThread';
+import { planInThread, remembers, warmPlanner } from './plannerThread';
 import { resultsJson } from './resultsJson';
 import { matchInputFor, pinsFor } from './roundPlanning';
 import { SharedReads } from './sharedReads';
@@ -476,7 +476,7 @@ export class EventService {
     if (!event || !state || state.status === 'ended' || (state.phase !== 'lobby' && state.phase !== 'talk')) return null;
     const round = roundAhead(state, event.rounds);
     if (round === null || plans.some((p) => p.round === round)) return null;
-    if (!Object.isFrozen(participants) || !Object.isFrozen(plans)) return null;
+    if (!remembers(participants, plans)) return null;
     const plan = await planInThread(event, round, participants, plans);
     return { plan, people: byKey(participants, (p) => p.id) };
   }

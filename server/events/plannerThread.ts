@@ -7,6 +7,7 @@
 // from, so the changeover that needs it finds it made.
 import { Worker } from 'node:worker_threads';
 import type { EventRecord, Participant, SeatingPlan } from '../../shared/domain';
+import { deepFreeze } from '../deepFreeze';
 import type { PlanJob, PlanReply } from './planWorker';
 import { planFor } from './roundPlanning';
 
@@ -72,6 +73,11 @@ interface Recent {
 }
 const recent: Recent[] = [];
 
+/** Whether planInThread remembers a plan made from these lists: only if they cannot change in place. */
+export function remembers(participants: readonly Participant[], plans: readonly SeatingPlan[]): boolean {
+  return Object.isFrozen(participants) && Object.isFrozen(plans);
+}
+
 /**
  * `planFor` on the planner thread: the same plan, without holding up the main thread.
  * Asked again with the very same frozen lists (a store hands out the same frozen list
@@ -83,9 +89,9 @@ export function planInThread(event: EventRecord, round: number, participants: re
     (r) => r.round === round && r.participants === participants && r.plans === plans && r.seatsPerTable === event.seatsPerTable && r.seed === event.seed,
   );
   if (remembered) return remembered.plan;
-  if (!Object.isFrozen(participants) || !Object.isFrozen(plans)) return planAnywhere(event, round, participants, plans);
+  if (!remembers(participants, plans)) return planAnywhere(event, round, participants, plans);
   // Whoever asks gets the same plan: frozen, so that nobody changes it for the others.
-  const plan = planAnywhere(event, round, participants, plans).then(frozen);
+  const plan = planAnywhere(event, round, participants, plans).then(deepFreeze);
   const entry: Recent = { seatsPerTable: event.seatsPerTable, seed: event.seed, round, participants, plans, plan };
   recent.unshift(entry);
   recent.length = Math.min(recent.length, RECENT);
@@ -95,13 +101,6 @@ export function planInThread(event: EventRecord, round: number, participants: re
     if (at >= 0) recent.splice(at, 1);
   });
   return plan;
-}
-
-function frozen(plan: SeatingPlan): SeatingPlan {
-  for (const table of plan.tables) Object.freeze(Object.freeze(table).menteeIds);
-  Object.freeze(plan.tables);
-  Object.freeze(plan.byes);
-  return Object.freeze(plan);
 }
 
 async function planAnywhere(event: EventRecord, round: number, participants: readonly Participant[], plans: readonly SeatingPlan[]): Promise<SeatingPlan> {

@@ -14,6 +14,7 @@
 // first written after that (a follow-up at the end, say) takes the same remaining time.
 import { createClient } from 'redis';
 import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
+import { deepFreeze } from '../deepFreeze';
 import type { FollowUp, Store, TokenOwner } from './Store';
 
 type RedisClient = ReturnType<typeof createClient>;
@@ -23,15 +24,6 @@ const KEPT_READS = 32;
 
 function sortedPlans(plans: SeatingPlan[]): SeatingPlan[] {
   return plans.sort((a, b) => a.round - b.round);
-}
-
-/** Freezes a parsed JSON value all the way down: kept reads are shared, so nobody may change them. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 // Writes the new state only if the stored version is the expected one, and keeps the due
