@@ -124,8 +124,13 @@ export function seatBytesFor(seats: PlanSeats, personId: string): Buffer {
  * `JSON.stringify(seatOf(plan, id, people))` (a mentor with nobody at the table has none).
  */
 export function seatBytesOf(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): PlanSeats {
-  const before = plan ? writtenBefore(plan, people) : undefined;
-  if (before) return before;
+  return (plan && writtenBefore(plan, people)) || writeSeats(plan, people);
+}
+
+// Kept apart from the lookup above: at a change the seats were usually written ahead, and
+// calling this long function then (only to find them) made V8 compile it in the middle of
+// the fan-out, 20–30 ms of CPU taken from the phones (--trace-opt, bench:fanout).
+function writeSeats(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): PlanSeats {
   const out = new ByteWriter(people.size * 700);
   const index = new Map<string, number>();
   const starts: number[] = [];
