@@ -2,8 +2,8 @@
 // (the phase) and differ in another (the seat). Socket.IO's emit would JSON-encode each
 // whole message (walking it for binary data first), build every packet afresh and frame
 // it; here the shared part is encoded once per change, each seat once per plan, and each
-// phone's websocket frame is spliced from those and written straight to its engine.io
-// connection. On the wire it is exactly what `socket.emit` sends (Socket.IO protocol v5:
+// phone's websocket frame is spliced from those and written straight to its websocket
+// (sendFrame, below). On the wire it is exactly what `socket.emit` sends (Socket.IO protocol v5:
 // an EVENT on the main namespace, in an engine.io message), so phones decode it with the
 // standard parser. Measured with bench:fanout.
 import { PacketType } from 'socket.io-parser';
