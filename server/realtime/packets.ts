@@ -92,7 +92,7 @@ const OPEN = 1;
  * `Sender#sendFrame`. When engine.io holds nothing back for this socket the frame goes to
  * that same call directly: engine.io's packet, events and write callback around it cost
  * about 20 ms of the server's CPU in a change to 5,000 phones (process.cpuUsage around the
- * fan-out in bench:fanout: 80–89 ms a change through engine.io, 60–68 ms without). When it
+ * fan-out in bench:fanout, steady state: 77–89 ms a change through engine.io, 61–68 ms without). When it
  * does hold packets, the frame queues behind them, so a phone reads its messages in the
  * order they were sent (test/integration/seatFrames.test.ts).
  */
