@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Config } from './config';
 import { EventService } from './events/eventService';
+import { trustRule } from './http/clientAddress';
 import { registerErrorHandler } from './http/errorHandler';
 import { registerSecurity } from './http/security';
 import { eventRoutes } from './http/routes/events';
@@ -17,6 +18,8 @@ import { healthRoutes } from './http/routes/health';
 import { peopleRoutes } from './http/routes/people';
 import { ratingRoutes } from './http/routes/ratings';
 import { useZodValidation } from './http/zodValidation';
+import { openCounters } from './limits/counters';
+import { Limiter } from './limits/limiter';
 import { PhaseTicker } from './phaseTicker';
 import { Realtime } from './realtime/realtime';
 import type { Store } from './store/Store';
@@ -26,6 +29,7 @@ declare module 'fastify' {
     events: EventService;
     realtime: Realtime;
     config: Config;
+    limiter: Limiter;
   }
 }
 
@@ -39,15 +43,20 @@ export interface AppOptions {
 }
 
 export async function buildApp({ config, store, logStream }: AppOptions): Promise<FastifyInstance> {
+  const trust = trustRule(config.trustProxy);
   const app = Fastify({
     logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
-    // Phones on venue Wi-Fi come through proxies; trust X-Forwarded-* for their addresses.
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default):
+    // otherwise any client could write its own address and slip past every per-address limit.
+    trustProxy: trust,
   });
   useZodValidation(app);
   registerErrorHandler(app);
-  await registerSecurity(app, config);
+  const counters = await openCounters(config.redisUrl, config.redisPrefix);
+  await registerSecurity(app, config, counters);
   app.decorate('config', config);
+  const limiter = new Limiter(counters, config);
+  app.decorate('limiter', limiter);
 
   const events = new EventService(store, config);
   app.decorate('events', events);
@@ -77,7 +86,13 @@ export async function buildApp({ config, store, logStream }: AppOptions): Promis
     return reply.status(404).send({ message: `There is no ${request.method} ${request.url.split('?')[0]} here.` });
   });
 
-  const realtime = await Realtime.attach(app.server, events, app.log, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
+  const realtime = await Realtime.attach(app.server, events, app.log, {
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    limiter,
+    trust,
+    limits: config,
+  });
   app.decorate('realtime', realtime);
   const ticker = new PhaseTicker(events, config.tickMs, app.log);
   app.addHook('onReady', async () => ticker.start());
@@ -87,6 +102,7 @@ export async function buildApp({ config, store, logStream }: AppOptions): Promis
   });
   app.addHook('onClose', async () => {
     await realtime.closeAdapter();
+    await counters.close();
     await store.close();
   });
   return app;

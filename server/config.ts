@@ -1,5 +1,6 @@
 // Configuration from the environment. Every option says its unit, default and why.
 import { networkInterfaces } from 'node:os';
+import { type TrustProxy, parseTrustProxy } from './http/clientAddress';
 
 export interface Config {
   /** PORT — TCP port for HTTP and sockets. Default 3000. */
@@ -30,6 +31,25 @@ export interface Config {
   rateLimitJoin: number;
   /** RATE_LIMIT_RATINGS — ratings per IP per minute, default 6000 (thousands of phones rate in the same changeover). */
   rateLimitRatings: number;
+  /**
+   * TRUST_PROXY — whose X-Forwarded-For to believe for the client's address (every per-address
+   * limit counts by it). Default: nobody's, so a client cannot pick its own address. Set it
+   * when the server is reached only through a proxy: `1` (hops), `127.0.0.1`, `10.0.0.0/8,…`,
+   * or `true` (any peer: only when nothing but the proxy can reach the server).
+   */
+  trustProxy: TrustProxy;
+  /** RATE_LIMIT_RATINGS_PER_PERSON — ratings per person per minute, socket and HTTP together, default 60 (a phone rates two or three people a changeover, and may correct them). */
+  rateLimitRatingsPerPerson: number;
+  /** RATE_LIMIT_ACTIONS — organizer actions (start, pause, skip…) per event per minute, socket and HTTP together, default 120 (a person presses a button every few seconds at most). */
+  rateLimitActions: number;
+  /** RATE_LIMIT_ACTIONS_PER_ADDRESS — organizer actions per IP per minute, default 600 (several organizers' laptops may share a venue NAT address). */
+  rateLimitActionsPerAddress: number;
+  /** RATE_LIMIT_PINGS — clock pings per socket per minute, default 120 (a phone pings 5 times on connect and then every 10 s). */
+  rateLimitPings: number;
+  /** MAX_SOCKETS_PER_LINK — sockets open at once on one personal link, per instance, default 5 (a phone, a laptop and a few reloads). */
+  maxSocketsPerLink: number;
+  /** MAX_SOCKETS_PER_ADDRESS — sockets open at once from one IP, per instance, default 10000 (a whole hall can sit behind one venue NAT address). */
+  maxSocketsPerAddress: number;
   /** WRONG_CODES_LIMIT — wrong join codes per IP per 10 minutes before joins from it pause, default 100 (makes guessing codes impractical). */
   wrongCodesLimit: number;
 }
@@ -76,5 +96,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitJoin: integer(env, 'RATE_LIMIT_JOIN', 1200, 1, 10_000_000),
     rateLimitRatings: integer(env, 'RATE_LIMIT_RATINGS', 6000, 1, 10_000_000),
     wrongCodesLimit: integer(env, 'WRONG_CODES_LIMIT', 100, 1, 1_000_000),
+    rateLimitRatingsPerPerson: integer(env, 'RATE_LIMIT_RATINGS_PER_PERSON', 60, 1, 1_000_000),
+    rateLimitActions: integer(env, 'RATE_LIMIT_ACTIONS', 120, 1, 1_000_000),
+    rateLimitActionsPerAddress: integer(env, 'RATE_LIMIT_ACTIONS_PER_ADDRESS', 600, 1, 10_000_000),
+    rateLimitPings: integer(env, 'RATE_LIMIT_PINGS', 120, 1, 1_000_000),
+    maxSocketsPerLink: integer(env, 'MAX_SOCKETS_PER_LINK', 5, 1, 10_000),
+    maxSocketsPerAddress: integer(env, 'MAX_SOCKETS_PER_ADDRESS', 10_000, 1, 10_000_000),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

@@ -35,8 +35,17 @@ export const ClientEvents = {
   organizerAction: 'organizer:action',
 } as const;
 
-/** Every acknowledgement: ok with a value, or a sentence saying what to fix. */
-export type Ack<T = undefined> = { ok: true; value: T } | { ok: false; status: number; message: string };
+/**
+ * A refusal: the status an HTTP call would get and a sentence saying what to do. A 429
+ * carries `retryAfterSeconds`, so a client backs off without reading the sentence.
+ */
+export type Refusal = { ok: false; status: number; message: string; retryAfterSeconds?: number };
+
+/** Every acknowledgement: ok with a value, or a refusal. */
+export type Ack<T = undefined> = { ok: true; value: T } | Refusal;
+
+/** A clock sample, or a refusal when the socket pings far more often than any client does. */
+export type PingReply = { clientSentAt: number; serverNow: number } | Refusal;
 
 export interface ServerToClientEvents {
   'me:snapshot': (view: MeView) => void;
@@ -53,7 +62,7 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  'clock:ping': (payload: { clientSentAt: number }, ack: (reply: { clientSentAt: number; serverNow: number }) => void) => void;
+  'clock:ping': (payload: { clientSentAt: number }, ack: (reply: PingReply) => void) => void;
   'rating:submit': (payload: unknown, ack: (reply: Ack<{ round: number; targetId: string }>) => void) => void;
   'organizer:action': (payload: unknown, ack: (reply: Ack<PublicEventState>) => void) => void;
 }

@@ -186,7 +186,16 @@ export class EventService {
   /** Who holds this participant token. */
   async participantForToken(token: string | undefined): Promise<{ event: EventRecord; participant: Participant }> {
     if (!token) throw new HttpError(401, 'Send your participant token as "Authorization: Bearer <token>".');
-    const owner = await this.store.ownerOfToken(sha256(token));
+    return this.participantForTokenHash(sha256(token));
+  }
+
+  /**
+   * Who holds the token with this hash, now. A socket keeps the hash it connected with and
+   * asks again before each message, so a link replaced or a person removed stops counting
+   * at once, before their disconnect arrives.
+   */
+  async participantForTokenHash(tokenHash: string): Promise<{ event: EventRecord; participant: Participant }> {
+    const owner = await this.store.ownerOfToken(tokenHash);
     const event = owner && (await this.store.getEvent(owner.eventId));
     const participant = owner && (await this.store.getParticipant(owner.eventId, owner.participantId));
     if (!event || !participant) throw new HttpError(401, 'That sign-in is not known here (the event may have been deleted) — join again.');

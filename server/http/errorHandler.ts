@@ -2,6 +2,7 @@
 // trace never does.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
+import { RateLimited } from '../limits/limiter';
 import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../store/unavailable';
 
 const MESSAGES: Record<string, [number, string]> = {
@@ -13,6 +14,7 @@ const MESSAGES: Record<string, [number, string]> = {
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof RateLimited) return reply.status(429).header('retry-after', String(error.retryAfterSeconds)).send({ message: error.message });
     if (error instanceof HttpError) return reply.status(error.status).send({ message: error.message });
     if (isStoreUnavailable(error)) return reply.status(503).header('retry-after', '2').send({ message: STORE_UNAVAILABLE_MESSAGE });
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.method === 'POST' && /^\/api\/events\/[^/]+\/participants\/?(\?|$)/.test(request.url)) {

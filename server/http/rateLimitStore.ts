@@ -1,12 +1,11 @@
-// Rate-limit counters in Redis, so every instance counts the same requests. (The
-// plugin's own Redis store speaks ioredis; this one uses the node-redis client we have.)
-import type { createClient } from 'redis';
+// @fastify/rate-limit's store on our own counters (Redis or memory, see limits/counters.ts),
+// so the plugin's per-route limits and the Limiter's count in the same place.
+import type { Counters } from '../limits/counters';
 
-type RedisClient = ReturnType<typeof createClient>;
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
-export function redisRateLimitStore(client: RedisClient, prefix: string) {
-  return class RedisRateLimitStore {
+export function countersRateLimitStore(counters: Counters) {
+  return class CountersRateLimitStore {
     private readonly route: string;
 
     /** The plugin constructs the store with its options; children get their route's key. */
@@ -15,23 +14,16 @@ export function redisRateLimitStore(client: RedisClient, prefix: string) {
     }
 
     incr(ip: string, callback: Callback, timeWindow: number): void {
-      const key = `${prefix}ratelimit:${this.route}${ip}`;
-      client
-        .multi()
-        .incr(key)
-        .pExpire(key, timeWindow, 'NX')
-        .pTTL(key)
-        .exec()
-        .then(
-          (replies) => callback(null, { current: Number(replies[0]), ttl: Math.max(0, Number(replies[2])) }),
-          (error: Error) => callback(error),
-        );
+      counters.hit(`${this.route}${ip}`, timeWindow).then(
+        ({ count, resetInMs }) => callback(null, { current: count, ttl: resetInMs }),
+        (error: Error) => callback(error),
+      );
     }
 
     child(routeOptions: object) {
       // The plugin passes the route it is for as `routeInfo` (missing from its typings).
       const route = (routeOptions as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo;
-      return new RedisRateLimitStore(undefined, `${String(route?.method ?? '')}${String(route?.url ?? '')}:`);
+      return new CountersRateLimitStore(undefined, `${String(route?.method ?? '')}${String(route?.url ?? '')}:`);
     }
   };
 }

@@ -3,11 +3,11 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { createClient } from 'redis';
 import type { Config } from '../config';
-import { redisRateLimitStore } from './rateLimitStore';
+import type { Counters } from '../limits/counters';
+import { countersRateLimitStore } from './rateLimitStore';
 
-export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+export async function registerSecurity(app: FastifyInstance, config: Config, counters: Counters): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -33,22 +33,12 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
   // Closed unless configured: the API serves its own pages, not other sites.
   if (config.corsOrigins.length) await app.register(cors, { origin: config.corsOrigins });
 
-  let store: ReturnType<typeof redisRateLimitStore> | undefined;
-  if (config.redisUrl) {
-    // Counters shared by every instance, so a round-robin proxy does not multiply the limits.
-    const client = createClient({ url: config.redisUrl, disableOfflineQueue: true, socket: { reconnectStrategy: (r) => Math.min(100 * 2 ** r, 2000) } });
-    client.on('error', () => {});
-    await client.connect();
-    app.addHook('onClose', async () => {
-      if (client.isOpen) await client.quit().catch(() => {});
-    });
-    store = redisRateLimitStore(client, config.redisPrefix);
-  }
   await app.register(rateLimit, {
     global: false,
     // If Redis is away, the request fails on the store anyway (503); don't add a second error.
     skipOnError: true,
-    ...(store ? { store } : {}),
+    // The same counters as the Limiter's: in Redis when configured, so every instance counts alike.
+    store: countersRateLimitStore(counters),
     // Every limited route counts per minute (see the routes' config).
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,

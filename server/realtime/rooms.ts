@@ -8,6 +8,10 @@ export interface SocketData {
   eventId: string;
   audience: Audience;
   participantId?: string;
+  /** SHA-256 of the token a phone connected with: compared with the store's before each message. */
+  tokenHash?: string;
+  /** The client's address by the TRUST_PROXY rule (what per-address limits count). */
+  address: string;
 }
 
 /** A committed change one instance tells every instance about (each then updates its own sockets). */

@@ -205,6 +205,11 @@ export class MeStore {
         if (ack.ok) {
           delete this.outbox[key];
           this.deliveries[key] = { status: 'saved' };
+        } else if (ack.status === 429) {
+          // Over the limit: the rating stays in the outbox and goes again when the server says.
+          this.deliveries[key] = { status: 'waiting' };
+          this.retryIn((ack.retryAfterSeconds ?? RETRY_MS / 1000) * 1000);
+          break;
         } else if (ack.status >= 400 && ack.status < 500) {
           // The server will never take this one (not your table, bad input): say why and drop it.
           delete this.outbox[key];
@@ -212,7 +217,7 @@ export class MeStore {
         } else {
           // No answer (or the server hiccuped): try again on the next connect, or soon.
           this.deliveries[key] = { status: 'waiting' };
-          if (this.retry === null) this.retry = setTimeout(() => ((this.retry = null), void this.flush()), RETRY_MS);
+          this.retryIn(RETRY_MS);
           break;
         }
         save(outboxKey(this.code), this.outbox);
@@ -221,6 +226,10 @@ export class MeStore {
       this.flushing = false;
       for (const key of Object.keys(this.outbox)) if (this.deliveries[key]?.status === 'sending') this.deliveries[key] = { status: 'waiting' };
     }
+  }
+
+  private retryIn(ms: number): void {
+    if (this.retry === null) this.retry = setTimeout(() => ((this.retry = null), void this.flush()), ms);
   }
 
   /** A refusal that is not obviously about the token is double-checked over HTTP. */

@@ -49,6 +49,8 @@ export async function pingClock(
   const sentAt = Date.now();
   try {
     const reply = await socket.timeout(timeoutMs).emitWithAck('clock:ping', { clientSentAt: sentAt });
+    // Refused (pinging too often): no sample this time.
+    if ('ok' in reply) return null;
     return { sentAt: reply.clientSentAt ?? sentAt, serverNow: reply.serverNow, receivedAt: Date.now() };
   } catch {
     return null;

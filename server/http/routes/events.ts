@@ -54,7 +54,10 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     '/api/events/:id/actions',
     { schema: { params: EventParams, body: OrganizerActionSchema, tags: ['organizer'], summary: 'start | pause | resume | extend | skip | end' } },
     async (request) => {
+      // The same budgets as an action from Control's socket (limits/limiter.ts).
+      await app.limiter.take('actionsPerAddress', request.ip);
       await events.authorizeOrganizer(request.params.id, bearer(request));
+      await app.limiter.take('actionsPerEvent', request.params.id);
       return events.act(request.params.id, request.body.action, request.body.seconds, request.body.from);
     },
   );
