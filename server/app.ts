@@ -69,7 +69,18 @@ export async function buildApp({ config, store, logStream }: AppOptions): Promis
     transform: jsonSchemaTransform,
   });
   // The docs page brings its own inline bootstrap; staticCSP gives it a policy with hashes.
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // That policy asks to upgrade to https, which breaks the page on a LAN's plain http (as it
+  // would the app: see security.ts), so the directive is taken out.
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .split(';')
+        .map((directive) => directive.trim())
+        .filter((directive) => directive && directive !== 'upgrade-insecure-requests')
+        .join('; '),
+  });
 
   await app.register(healthRoutes);
   await app.register(eventRoutes);

@@ -264,6 +264,17 @@ describe('secrets, limits and headers', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('serves /docs with a policy that works over plain http (no upgrade-insecure-requests)', async () => {
+    const server = await boot('memory');
+    for (const path of ['/docs', '/docs/static/index.html']) {
+      const page = await fetch(`${server.url}${path}`);
+      expect(page.status, path).toBe(200);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toMatch(/script-src 'self'/);
+      expect(csp, path).not.toMatch(/upgrade-insecure-requests/);
+    }
+  });
+
   it('logs ids, never names, emails or secrets', async () => {
     const lines: string[] = [];
     const server = await boot('memory', { config: { logLevel: 'debug' }, logStream: { write: (line) => void lines.push(line) } });
