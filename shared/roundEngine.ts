@@ -8,11 +8,21 @@ import type { EventSettings, OrganizerActionName, RoundState } from './domain';
 export const DEFAULT_EXTEND_SECONDS = 60;
 
 /**
- * A phase found overdue by more than this (the server was down, say) starts its
- * successor from "now" rather than from the missed deadline, so people still get a
+ * A phase found overdue by more than this (the server or its store was down, say) starts
+ * its successor from "now" rather than from the missed deadline, so people still get a
  * whole changeover to find their tables instead of a countdown that is already over.
  */
 export const CATCH_UP_LIMIT_MS = 10_000;
+
+/** Lateness of an ordinary tick (TICK_MS ≤ 1 s): the next phase keeps the original schedule. */
+export const ON_TIME_MS = 1_000;
+
+/**
+ * A phase entered late, but not late enough for a fresh start, still lasts at least this
+ * long (or its whole length, if shorter) from now: phones get to show the next seat and
+ * the rating window, never a changeover that is over before it is seen.
+ */
+export const SHORTEST_LATE_PHASE_MS = 20_000;
 
 export function lobbyState(): RoundState {
   return { status: 'lobby', phase: 'lobby', round: 0, phaseEndsAt: null, remainingMs: null, version: 1 };
@@ -53,13 +63,37 @@ export function stepPhase(state: RoundState, timing: Timing, startAt: number): R
     : { ...base, status: 'running', phaseEndsAt: startAt + next.durationMs, remainingMs: null };
 }
 
-/** Advances through every phase whose deadline has passed. Returns the same object when nothing was due. */
+/**
+ * The server's advance of a due phase: one phase at a time, never skipping one. On time
+ * (≤ ON_TIME_MS late) the next phase keeps the schedule; after an outage it still happens:
+ * more than CATCH_UP_LIMIT_MS late, it gets its whole length from now; in between it keeps
+ * the schedule but lasts at least min(its length, SHORTEST_LATE_PHASE_MS) from now.
+ * A zero-length phase (a changeover of 0 s) is passed straight through, as configured.
+ * Returns the same object when nothing was due.
+ */
 export function advanceDue(state: RoundState, timing: Timing, now: number): RoundState {
   let current = state;
   while (current.status === 'running' && current.phaseEndsAt !== null && current.phaseEndsAt <= now) {
     const deadline = current.phaseEndsAt;
-    const startAt = now - deadline > CATCH_UP_LIMIT_MS ? now : deadline;
-    current = stepPhase(current, timing, startAt);
+    const late = now - deadline;
+    const { durationMs } = following(current, timing);
+    current = stepPhase(current, timing, late > CATCH_UP_LIMIT_MS ? now : deadline);
+    if (current.phaseEndsAt === null) break;
+    if (late > ON_TIME_MS) current = { ...current, phaseEndsAt: Math.max(current.phaseEndsAt, now + Math.min(durationMs, SHORTEST_LATE_PHASE_MS)) };
+    if (durationMs > 0) break;
+  }
+  return current;
+}
+
+/**
+ * Where the schedule says the event is by `now`, stepping through every deadline passed:
+ * what a screen that missed the server's messages shows meanwhile (the server's own
+ * advance, above, then corrects it).
+ */
+export function followSchedule(state: RoundState, timing: Timing, now: number): RoundState {
+  let current = state;
+  while (current.status === 'running' && current.phaseEndsAt !== null && current.phaseEndsAt <= now) {
+    current = stepPhase(current, timing, current.phaseEndsAt);
   }
   return current;
 }

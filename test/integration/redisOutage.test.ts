@@ -91,4 +91,39 @@ describe('Redis trouble', () => {
     await waitFor(async () => (await http.post(`/api/events/${event.id}/actions`, { action: 'skip' }, event.organizerKey)).status === 200, 10_000, 'the skip to go through');
     await waitFor(() => phases.every((seen) => seen.includes('changeover1')), 10_000, 'both phones to hear of the changeover');
   }, 60_000);
+
+  it('does not skip a changeover whose deadlines passed while Redis was away', async () => {
+    const redis = throwawayRedis(await freePort(), dir);
+    await redis.start();
+    cleanups.push(() => redis.stop());
+    const server = await startServer('redis', { prefix: testPrefix(), redisUrl: redis.url });
+    cleanups.push(() => server.close());
+    const http = api(server.url);
+    // A 2 s talk, then a 3 s changeover: both deadlines fall inside a 6 s outage.
+    const event = (await http.post('/api/events', { name: 'Short night', rounds: 2, roundSeconds: 2, changeoverSeconds: 3, seatsPerTable: 1 })).body;
+    const mentor = (await http.post('/api/join', { code: event.code, name: 'Mentor', role: 'mentor' })).body;
+    await http.post('/api/join', { code: event.code, name: 'Mentee', role: 'mentee' });
+    const phone = io(server.url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, token: mentor.token }, forceNew: true, reconnectionDelay: 200 });
+    cleanups.push(async () => phone.disconnect());
+    const seen: { phase: string; leftMs: number; nextSeat: boolean }[] = [];
+    phone.on('seat:changed', ({ event: summary, nextSeat }) =>
+      seen.push({ phase: `${summary.phase}${summary.round}`, leftMs: (summary.phaseEndsAt ?? 0) - summary.serverNow, nextSeat: Boolean(nextSeat) }),
+    );
+    await new Promise((resolve) => phone.once('me:snapshot', resolve));
+    await http.post(`/api/events/${event.id}/actions`, { action: 'start' }, event.organizerKey);
+    await waitFor(() => seen.some((s) => s.phase === 'talk1'), 5000, 'talk 1');
+
+    await redis.stop();
+    await sleep(6000);
+    await redis.start();
+
+    await waitFor(() => seen.some((s) => s.phase === 'talk2'), 20_000, 'talk 2');
+    const order = seen.map((s) => s.phase);
+    expect(order.slice(order.indexOf('talk1'))).toEqual(['talk1', 'changeover1', 'talk2']);
+    // The phone was shown the changeover with its next seat, and time to see it (3 s from
+    // when it was noticed, not a countdown already over).
+    const changeover = seen.find((s) => s.phase === 'changeover1')!;
+    expect(changeover.nextSeat).toBe(true);
+    expect(changeover.leftMs).toBeGreaterThan(2000);
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATCH_UP_LIMIT_MS, advanceDue, applyAction, lobbyState, remainingMsAt, roundNeedingPlan } from '../../shared/roundEngine';
+import { CATCH_UP_LIMIT_MS, SHORTEST_LATE_PHASE_MS, advanceDue, applyAction, followSchedule, lobbyState, remainingMsAt, roundNeedingPlan } from '../../shared/roundEngine';
 import type { RoundState } from '../../shared/domain';
 
 const timing = { rounds: 2, roundSeconds: 300, changeoverSeconds: 60 };
@@ -88,6 +88,43 @@ describe('round engine', () => {
     const s = act(lobbyState(), 'start', T0);
     const late = T0 + 300_000 + CATCH_UP_LIMIT_MS + 5000;
     expect(advanceDue(s, timing, late)).toMatchObject({ phase: 'changeover', phaseEndsAt: late + 60_000 });
+  });
+
+  it('never skips the changeover after an outage: a talk that ended meanwhile is followed by a changeover that phones get to show', () => {
+    // The case the outside probe saw: an outage (11.8 s) across a short changeover's deadlines.
+    const short = { rounds: 3, roundSeconds: 30, changeoverSeconds: 5 };
+    const start = applyAction(lobbyState(), short, 'start', T0);
+    if (!start.ok) throw new Error('start refused');
+    const talkEnd = T0 + 30_000;
+    for (const late of [1_500, 6_800, 11_800, 3_600_000]) {
+      const now = talkEnd + late;
+      const after = advanceDue(start.state, short, now);
+      expect(after, `${late} ms late`).toMatchObject({ phase: 'changeover', round: 1, status: 'running' });
+      // At least min(changeover, 20 s) from now; the whole changeover when more than 10 s late.
+      expect(after.phaseEndsAt! - now, `${late} ms late`).toBe(5_000);
+      // One phase per advance: the next tick moves on from the changeover, to talk 2.
+      expect(advanceDue(after, short, after.phaseEndsAt!)).toMatchObject({ phase: 'talk', round: 2, phaseEndsAt: after.phaseEndsAt! + 30_000 });
+    }
+  });
+
+  it('keeps the schedule when a little late, but leaves a late phase at least 20 s', () => {
+    const s = act(lobbyState(), 'start', T0);
+    const talkEnd = T0 + 300_000;
+    // 8 s late into a 60 s changeover: 52 s are left, the schedule stands.
+    expect(advanceDue(s, timing, talkEnd + 8_000)).toMatchObject({ phase: 'changeover', phaseEndsAt: talkEnd + 60_000 });
+    // 8 s late into a 25 s changeover: only 17 s would be left, so it lasts 20 s from now.
+    const tight = { ...timing, changeoverSeconds: 25 };
+    expect(advanceDue(s, tight, talkEnd + 8_000)).toMatchObject({ phase: 'changeover', phaseEndsAt: talkEnd + 8_000 + SHORTEST_LATE_PHASE_MS });
+    // An ordinary tick (under a second late) keeps the schedule to the millisecond.
+    expect(advanceDue(s, tight, talkEnd + 400)).toMatchObject({ phase: 'changeover', phaseEndsAt: talkEnd + 25_000 });
+  });
+
+  it('moves one phase per advance even hours late, while a screen offline follows the schedule', () => {
+    const s = act(lobbyState(), 'start', T0);
+    const hoursLater = T0 + 5 * 3_600_000;
+    expect(advanceDue(s, timing, hoursLater)).toMatchObject({ phase: 'changeover', round: 1, phaseEndsAt: hoursLater + 60_000 });
+    expect(followSchedule(s, timing, T0 + 360_500)).toMatchObject({ phase: 'talk', round: 2, phaseEndsAt: T0 + 660_000 });
+    expect(followSchedule(s, timing, hoursLater)).toMatchObject({ phase: 'ended' });
   });
 
   it('passes straight through a zero-second changeover', () => {

@@ -2,7 +2,7 @@
 // absolute deadlines; the server never ticks.
 import { ClockOffsetEstimator } from '../../../shared/clock';
 import type { EventSummary } from '../../../shared/domain';
-import { advanceDue, remainingMsAt } from '../../../shared/roundEngine';
+import { followSchedule, remainingMsAt } from '../../../shared/roundEngine';
 import { pingClock, type TablehopSocket } from './socket';
 
 /** Quick samples right after connecting, so the first countdown is already accurate. */
@@ -93,7 +93,7 @@ export const clock = new ServerClock();
  * offline keeps a running countdown instead of freezing at 0:00.
  */
 export function projectEvent<T extends EventSummary>(event: T, serverNow: number): T {
-  const advanced = advanceDue(event, event, serverNow);
+  const advanced = followSchedule(event, event, serverNow);
   return advanced === event ? event : { ...event, ...advanced };
 }
 
