@@ -136,7 +136,7 @@ async function everything(server: TestServer, eventId: string, tokens: string[])
 describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
   it(`survives ${RUNS_PER_TARGET * 20}+ malformed inputs without a 5xx or a change`, async () => {
     const server = await startServer(kind, {
-      config: { rateLimitCreate: 1e6, rateLimitJoin: 1e6, rateLimitRatings: 1e6, wrongCodesLimit: 1e6 },
+      config: { rateLimitCreate: 1e6, rateLimitJoin: 1e6, rateLimitRatings: 1e6, rateLimitRatingsPerPerson: 1e6, rateLimitActions: 1e6, rateLimitActionsPerAddress: 1e6, rateLimitPings: 1e6, wrongCodesLimit: 1e6 },
     });
     servers.push(server);
     const { event, people } = await targetEvent(server);
