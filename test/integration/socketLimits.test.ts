@@ -94,6 +94,19 @@ describe.each(STORE_KINDS)('socket limits on the %s store', (kind) => {
 });
 
 describe('pings, socket caps and standing', () => {
+  it('counts organizer actions per address across events, over the socket and over HTTP', async () => {
+    const [server] = await pair('memory', { rateLimitActionsPerAddress: 3 });
+    // Each runningEvent presses start once over HTTP: two of the three.
+    const a = await runningEvent(server);
+    const b = await runningEvent(server);
+    const { socket: control } = await connect(server.url, { eventId: a.event.id, organizerKey: a.event.organizerKey });
+    expect(await control.timeout(5000).emitWithAck('organizer:action', { action: 'pause' })).toMatchObject({ ok: true });
+    const refused = await b.http.post(`/api/events/${b.event.id}/actions`, { action: 'pause' }, b.event.organizerKey);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/Too many organizer actions from this network: at most 3 a minute\. Try again in \d+ s\./);
+    expect((await b.control.state()).status).toBe('running');
+  });
+
   it('answers a handful of clock pings a minute and refuses a flood with a sentence, keeping the socket', async () => {
     const [server] = await pair('memory', { rateLimitPings: 5 });
     const { event } = await runningEvent(server);
