@@ -79,7 +79,7 @@ async function startInstance(): Promise<{ url: string; child: ChildProcess }> {
     cwd: ROOT,
     // Every bench phone joins from 127.0.0.1, like a whole hall behind one venue NAT address:
     // the join limit is raised as an organizer of a big event would (README, "Running a big event").
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL, REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn', RATE_LIMIT_JOIN: String(Math.max(1200, CLIENTS * 2)) },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL, REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn', RATE_LIMIT_JOIN: String(Math.max(1200, CLIENTS * 2)), MAX_SOCKETS_PER_ADDRESS: String(Math.max(10_000, CLIENTS * 2)) },
     stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   for (let i = 0; i < 300; i++) {

@@ -13,6 +13,8 @@ export interface Count {
 export interface Counters {
   /** Counts one hit on `key`; the window of `windowMs` starts with the key's first hit. */
   hit(key: string, windowMs: number): Promise<Count>;
+  /** Forgets `key` (an event deleted takes its counters with it). */
+  forget(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,10 @@ export class MemoryCounters implements Counters {
     }
     window.count += 1;
     return { count: window.count, resetInMs: window.resetAt - now };
+  }
+
+  async forget(key: string): Promise<void> {
+    this.windows.delete(key);
   }
 
   async close(): Promise<void> {}
@@ -57,6 +63,10 @@ export class RedisCounters implements Counters {
     const full = `${this.prefix}ratelimit:${key}`;
     const replies = await this.client.multi().incr(full).pExpire(full, windowMs, 'NX').pTTL(full).exec();
     return { count: Number(replies[0]), resetInMs: Math.max(0, Number(replies[2])) };
+  }
+
+  async forget(key: string): Promise<void> {
+    await this.client.del(`${this.prefix}ratelimit:${key}`);
   }
 
   async close(): Promise<void> {

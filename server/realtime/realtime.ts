@@ -118,9 +118,12 @@ export class Realtime {
       for (const release of releases) release();
       throw error;
     }
-    socket.conn.once('close', () => {
+    const releaseAll = () => {
       for (const release of releases) release();
-    });
+    };
+    // The phone may have gone while it was being identified: then no 'close' is left to come.
+    if (socket.conn.readyState === 'closed' || socket.conn.readyState === 'closing') return releaseAll();
+    socket.conn.once('close', releaseAll);
   }
 
   private async identify(socket: TablehopSocket, address: string): Promise<void> {

@@ -125,16 +125,23 @@ describe('two instances on one Redis', () => {
     await watcher;
 
     expect(seen.length).toBeGreaterThan(10);
+    let onSchedule = 0;
     for (let i = 1; i < seen.length; i++) {
       const before = seen[i - 1]!;
       const after = seen[i]!;
       // Every commit is one step forward: the round counter never skips or repeats.
       expect(phaseIndex(after, rounds) - phaseIndex(before, rounds), `version ${before.version} → ${after.version}`).toBe(after.version - before.version);
-      // And each step lands on the schedule: the next deadline follows from the last one.
+      // And each step lands on the schedule (the next deadline follows from the last one), or,
+      // entered more than a second late (right after a kill), lasts its whole second from
+      // then: never shorter, never skipped (roundEngine's advanceDue).
       if (after.version === before.version + 1 && after.phaseEndsAt !== null && before.phaseEndsAt !== null) {
-        expect(after.phaseEndsAt - before.phaseEndsAt).toBe(1000);
+        const gap = after.phaseEndsAt - before.phaseEndsAt;
+        if (gap === 1000) onSchedule++;
+        expect(gap, `version ${after.version}`).toBeGreaterThanOrEqual(1000);
+        expect(gap, `version ${after.version}`).toBeLessThan(1000 + 2000);
       }
     }
+    expect(onSchedule, 'steps on the schedule').toBeGreaterThan(seen.length / 2);
     // With one instance always up, a due phase never waits more than 2 s.
     expect(worstOverdueMs).toBeLessThan(2000);
   }, 180_000);

@@ -85,6 +85,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
   api.delete('/api/events/:id', { schema: { params: EventParams, tags: ['organizer'], summary: 'Delete the event and everything about it' } }, async (request) => {
     await events.authorizeOrganizer(request.params.id, bearer(request));
     await events.deleteEvent(request.params.id);
+    await app.limiter.forgetEvent(request.params.id);
     app.realtime.eventDeleted(request.params.id);
     return { ok: true };
   });
