@@ -7,11 +7,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { PublicEventState } from '../../shared/domain';
-import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack } from '../../shared/protocol';
+import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack, type EventGoneReason } from '../../shared/protocol';
 import { OrganizerActionSchema, RatingSchema, describeIssues } from '../../shared/schemas';
 import { HttpError } from '../errors';
 import type { EventService } from '../events/eventService';
 import { Fanout } from './fanout';
+import { Refusal, connectError, refuseAs } from './refusal';
 import { SOCKET_OPTIONS } from './socketOptions';
 import { type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
 
@@ -58,7 +59,7 @@ export class Realtime {
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
-        (error: unknown) => next(new Error(error instanceof HttpError ? error.message : 'Could not connect just now; retrying.')),
+        (error: unknown) => next(connectError(error)),
       );
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -88,21 +89,21 @@ export class Realtime {
   private async authenticate(socket: TablehopSocket): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     if (auth.v === undefined && auth.token === undefined && auth.eventId === undefined) {
-      throw new HttpError(400, `Send {v: ${PROTOCOL_VERSION}, token} (a phone) or {v: ${PROTOCOL_VERSION}, eventId} (the projector) as the handshake auth.`);
+      throw new Refusal('bad_handshake', `Send {v: ${PROTOCOL_VERSION}, token} (a phone) or {v: ${PROTOCOL_VERSION}, eventId} (the projector) as the handshake auth.`);
     }
-    if (auth.v !== PROTOCOL_VERSION) throw new HttpError(400, 'Tablehop was updated: reload the page.');
+    if (auth.v !== PROTOCOL_VERSION) throw new Refusal('outdated', 'Tablehop was updated: reload the page.');
     if (typeof auth.token === 'string') {
-      const { event, participant } = await this.events.participantForToken(auth.token);
+      const { event, participant } = await this.events.participantForToken(auth.token).catch(refuseAs('token_unknown'));
       socket.data = { eventId: event.id, audience: 'participant', participantId: participant.id };
       return;
     }
-    if (typeof auth.eventId !== 'string') throw new HttpError(400, 'Send a participant token or an event id to connect.');
+    if (typeof auth.eventId !== 'string') throw new Refusal('bad_handshake', 'Send a participant token or an event id to connect.');
     if (typeof auth.organizerKey === 'string') {
-      await this.events.authorizeOrganizer(auth.eventId, auth.organizerKey);
+      await this.events.authorizeOrganizer(auth.eventId, auth.organizerKey).catch(refuseAs((error) => (error.status === 404 ? 'event_not_found' : 'wrong_key')));
       socket.data = { eventId: auth.eventId, audience: 'control' };
       return;
     }
-    await this.events.requireEvent(auth.eventId);
+    await this.events.requireEvent(auth.eventId).catch(refuseAs('event_not_found'));
     socket.data = { eventId: auth.eventId, audience: 'screen' };
   }
 
@@ -157,8 +158,8 @@ export class Realtime {
     });
   }
 
-  eventDeleted(eventId: string): void {
-    this.fanout.eventDeleted(eventId);
+  eventDeleted(eventId: string, reason?: EventGoneReason): void {
+    this.fanout.eventDeleted(eventId, reason);
   }
 
   /** Before the HTTP server closes: drop phones (they reconnect to another instance or after a restart). */
