@@ -35,8 +35,9 @@ export interface ServerProcess {
   cleanup(): Promise<void>;
 }
 
-export async function serverProcess(options: { redisUrl?: string; tickMs?: number } = {}): Promise<ServerProcess> {
-  const port = await freePort();
+/** `port`: another server's port, to play that server restarting with a store of its own (without that server's data). */
+export async function serverProcess(options: { redisUrl?: string; tickMs?: number; port?: number } = {}): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const prefix = `tablehop-test:${randomBytes(4).toString('hex')}:`;
   const redisUrl = options.redisUrl ?? inject('redisUrl');
