@@ -11,6 +11,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Config } from './config';
 import { EventService } from './events/eventService';
 import { registerErrorHandler } from './http/errorHandler';
+import { RequestLog } from './http/requestLog';
 import { registerSecurity } from './http/security';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
@@ -40,6 +41,8 @@ export interface AppOptions {
 
 export async function buildApp({ config, store, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // Not one line per phone request at info: see http/requestLog.ts.
+    logController: new RequestLog(),
     logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
     // Phones on venue Wi-Fi come through proxies; trust X-Forwarded-* for their addresses.
     trustProxy: true,
