@@ -7,7 +7,7 @@ import { terminalLog } from './terminalLog';
 
 const config = loadConfig();
 const store = await openStore(config, (error) => console.error(`Redis: ${error.message}`));
-const logStream = terminalLog();
+const logStream = await terminalLog();
 const app = await buildApp({ config, store, ...(logStream ? { logStream } : {}) });
 closeOnSignals(app);
 

@@ -18,13 +18,13 @@ function fakeStdout(isTTY: boolean): { stream: NodeJS.WriteStream; written: stri
 describe('the terminal log', () => {
   it('turns JSON lines into readable ones on a terminal', async () => {
     const { stream, written } = fakeStdout(true);
-    const log = terminalLog(stream)!;
+    const log = (await terminalLog(stream))!;
     log.write(`${JSON.stringify({ level: 40, time: Date.now(), pid: 1, hostname: 'laptop', msg: 'Redis adapter connection' })}\n`);
     await expect.poll(() => written.join('')).toMatch(/WARN.*Redis adapter connection/);
     expect(written.join('')).not.toMatch(/[{}]|"level"|laptop/);
   });
 
-  it('leaves JSON alone when stdout is not a terminal', () => {
-    expect(terminalLog(fakeStdout(false).stream)).toBeUndefined();
+  it('leaves JSON alone when stdout is not a terminal', async () => {
+    expect(await terminalLog(fakeStdout(false).stream)).toBeUndefined();
   });
 });
