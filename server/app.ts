@@ -12,6 +12,7 @@ import type { Config } from './config';
 import { EventService } from './events/eventService';
 import { trustRule } from './http/clientAddress';
 import { registerErrorHandler } from './http/errorHandler';
+import { RequestLog } from './http/requestLog';
 import { registerSecurity } from './http/security';
 import { eventRoutes } from './http/routes/events';
 import { healthRoutes } from './http/routes/health';
@@ -45,6 +46,8 @@ export interface AppOptions {
 export async function buildApp({ config, store, logStream }: AppOptions): Promise<FastifyInstance> {
   const trust = trustRule(config.trustProxy);
   const app = Fastify({
+    // Not one line per phone request at info: see http/requestLog.ts.
+    logController: new RequestLog(),
     logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default):
     // otherwise any client could write its own address and slip past every per-address limit.

@@ -27,7 +27,32 @@ export const ServerEvents = {
   seatChanged: 'seat:changed',
   /** Who is here: mentors and mentees joined so far. */
   headcountChanged: 'headcount:changed',
+  /** The event no longer exists (deleted, or removed after its retention period): sent just before the server hangs up. */
+  eventGone: 'event:gone',
 } as const;
+
+/** Why an event stopped existing while pages had it open. */
+export type EventGoneReason = 'deleted' | 'expired';
+
+/**
+ * Why the server refused a socket's handshake: the `code` in `connect_error`'s `data`
+ * (the error's message is the sentence for people). Clients branch on the code, never
+ * on the sentence.
+ * - `event_not_found`: no event with that id (deleted, expired, or a server without its data)
+ * - `token_unknown`: no participant with that token (never issued, replaced, removed, or its event is gone)
+ * - `wrong_key`: the organizer key is missing or is not this event's
+ * - `outdated`: the page speaks another protocol version: reload it
+ * - `bad_handshake`: the handshake auth is not one Tablehop sends
+ * - `unavailable`: the server could not check just now (its store is away): try again
+ */
+export type RefusalCode = 'event_not_found' | 'token_unknown' | 'wrong_key' | 'outdated' | 'bad_handshake' | 'too_many_connections' | 'unavailable';
+
+export const REFUSAL_CODES: readonly RefusalCode[] = ['event_not_found', 'token_unknown', 'wrong_key', 'outdated', 'bad_handshake', 'too_many_connections', 'unavailable'];
+
+/** The `data` of a refused handshake's `connect_error`. */
+export interface HandshakeRefusal {
+  code: RefusalCode;
+}
 
 export const ClientEvents = {
   clockPing: 'clock:ping',
@@ -59,6 +84,7 @@ export interface ServerToClientEvents {
    */
   'seat:changed': (seats: { event: PhaseUpdate; seat?: Seat | null; nextSeat?: Seat | null }) => void;
   'headcount:changed': (headcount: Headcount) => void;
+  'event:gone': (gone: { id: string; reason: EventGoneReason }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -5,7 +5,7 @@
 // seat messages never travel through Redis.
 import type { FastifyBaseLogger } from 'fastify';
 import { phaseUpdateOf, type ControlView } from '../../shared/domain';
-import { ServerEvents } from '../../shared/protocol';
+import { ServerEvents, type EventGoneReason } from '../../shared/protocol';
 import { seatOf } from '../../shared/seats';
 import { HttpError } from '../errors';
 import { controlView } from '../events/controlView';
@@ -91,8 +91,9 @@ export class Fanout implements EventNotifier {
     this.announce({ kind: 'revoked', eventId, participantId });
   }
 
-  eventDeleted(eventId: string): void {
-    this.announce({ kind: 'deleted', eventId });
+  /** The event is gone: every page that has it open is told so, then disconnected. */
+  eventDeleted(eventId: string, reason: EventGoneReason = 'deleted'): void {
+    this.announce({ kind: 'deleted', eventId, reason });
   }
 
   private announce(change: Change): void {
@@ -130,6 +131,9 @@ export class Fanout implements EventNotifier {
         this.io.local.in(personRoom(change.participantId)).disconnectSockets(true);
         break;
       case 'deleted':
+        // Said before hanging up (the message leaves first), so pages show that the event
+        // is gone instead of retrying a connection the server will refuse.
+        this.io.local.to(eventRoom(eventId)).emit(ServerEvents.eventGone, { id: eventId, reason: change.reason });
         this.io.local.in(eventRoom(eventId)).disconnectSockets(true);
         this.connected.delete(eventId);
         this.ahead.forget(eventId);

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Participant, PublicEventState } from '../../shared/domain';
-import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack, type PingReply } from '../../shared/protocol';
+import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack, type EventGoneReason, type PingReply } from '../../shared/protocol';
 import { OrganizerActionSchema, RatingSchema, describeIssues } from '../../shared/schemas';
 import { HttpError } from '../errors';
 import type { EventService } from '../events/eventService';
@@ -15,6 +15,7 @@ import { type TrustRule, clientAddress } from '../http/clientAddress';
 import { type Limiter, RateLimited } from '../limits/limiter';
 import { sha256 } from '../secrets';
 import { Fanout } from './fanout';
+import { Refusal, connectError, refuseAs } from './refusal';
 import { type Release, SocketCaps } from './socketCaps';
 import { SOCKET_OPTIONS } from './socketOptions';
 import { type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
@@ -75,7 +76,7 @@ export class Realtime {
     this.io.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
-        (error: unknown) => next(new Error(error instanceof HttpError ? error.message : 'Could not connect just now; retrying.')),
+        (error: unknown) => next(connectError(error)),
       );
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -129,22 +130,22 @@ export class Realtime {
   private async identify(socket: TablehopSocket, address: string): Promise<void> {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     if (auth.v === undefined && auth.token === undefined && auth.eventId === undefined) {
-      throw new HttpError(400, `Send {v: ${PROTOCOL_VERSION}, token} (a phone) or {v: ${PROTOCOL_VERSION}, eventId} (the projector) as the handshake auth.`);
+      throw new Refusal('bad_handshake', `Send {v: ${PROTOCOL_VERSION}, token} (a phone) or {v: ${PROTOCOL_VERSION}, eventId} (the projector) as the handshake auth.`);
     }
-    if (auth.v !== PROTOCOL_VERSION) throw new HttpError(400, 'Tablehop was updated: reload the page.');
+    if (auth.v !== PROTOCOL_VERSION) throw new Refusal('outdated', 'Tablehop was updated: reload the page.');
     if (typeof auth.token === 'string') {
       const tokenHash = sha256(auth.token);
-      const { event, participant } = await this.events.participantForTokenHash(tokenHash);
+      const { event, participant } = await this.events.participantForTokenHash(tokenHash).catch(refuseAs('token_unknown'));
       socket.data = { eventId: event.id, audience: 'participant', participantId: participant.id, tokenHash, address };
       return;
     }
-    if (typeof auth.eventId !== 'string') throw new HttpError(400, 'Send a participant token or an event id to connect.');
+    if (typeof auth.eventId !== 'string') throw new Refusal('bad_handshake', 'Send a participant token or an event id to connect.');
     if (typeof auth.organizerKey === 'string') {
-      await this.events.authorizeOrganizer(auth.eventId, auth.organizerKey);
+      await this.events.authorizeOrganizer(auth.eventId, auth.organizerKey).catch(refuseAs((error) => (error.status === 404 ? 'event_not_found' : 'wrong_key')));
       socket.data = { eventId: auth.eventId, audience: 'control', address };
       return;
     }
-    await this.events.requireEvent(auth.eventId);
+    await this.events.requireEvent(auth.eventId).catch(refuseAs('event_not_found'));
     socket.data = { eventId: auth.eventId, audience: 'screen', address };
   }
 
@@ -231,8 +232,8 @@ export class Realtime {
     return owner.participant;
   }
 
-  eventDeleted(eventId: string): void {
-    this.fanout.eventDeleted(eventId);
+  eventDeleted(eventId: string, reason?: EventGoneReason): void {
+    this.fanout.eventDeleted(eventId, reason);
   }
 
   /** Before the HTTP server closes: drop phones (they reconnect to another instance or after a restart). */

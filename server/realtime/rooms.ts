@@ -1,6 +1,6 @@
 // Room names and the typed Socket.IO server, shared by the connection handlers and the fan-out.
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol';
+import type { ClientToServerEvents, EventGoneReason, ServerToClientEvents } from '../../shared/protocol';
 
 export type Audience = 'participant' | 'screen' | 'control';
 
@@ -24,7 +24,7 @@ export type Change =
   | { kind: 'seats'; eventId: string; participantIds: string[] }
   | { kind: 'people'; eventId: string; participantIds: string[] }
   | { kind: 'revoked'; eventId: string; participantId: string }
-  | { kind: 'deleted'; eventId: string };
+  | { kind: 'deleted'; eventId: string; reason: EventGoneReason };
 
 export interface InterServerEvents {
   change: (change: Change) => void;

@@ -1,7 +1,7 @@
 // How many sockets one address and one personal link may hold open on this instance. A
 // socket costs about 29 KB of server memory, so without caps one laptop could open
 // thousands; the defaults stay far above what a real hall needs (SECURITY.md).
-import { HttpError } from '../errors';
+import { Refusal } from './refusal';
 
 /** Gives a place back; safe to call more than once. */
 export type Release = () => void;
@@ -41,14 +41,14 @@ export class SocketCaps {
 
   admitAddress(address: string): Release {
     const release = this.perAddress.take(address);
-    if (!release) throw new HttpError(429, `Too many connections from this network (at most ${this.maxPerAddress.toLocaleString('en')}); close some pages and reload in a minute.`);
+    if (!release) throw new Refusal('too_many_connections', `Too many connections from this network (at most ${this.maxPerAddress.toLocaleString('en')}); close some pages and reload in a minute.`);
     return release;
   }
 
   /** `link` is the person the personal link belongs to. */
   admitLink(link: string): Release {
     const release = this.perLink.take(link);
-    if (!release) throw new HttpError(429, `This personal link is already open on ${this.maxPerLink} screens; close one of them, then reload this page.`);
+    if (!release) throw new Refusal('too_many_connections', `This personal link is already open on ${this.maxPerLink} screens; close one of them, then reload this page.`);
     return release;
   }
 }

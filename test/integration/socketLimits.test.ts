@@ -42,12 +42,12 @@ async function runningEvent(server: TestServer) {
   return { http, event, control, mentor: mentor!, first: first!, second: second! };
 }
 
-function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: PhoneSocket; refusal?: string }> {
+function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: PhoneSocket; refusal?: string; code?: unknown }> {
   const socket: PhoneSocket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, ...auth }, forceNew: true, reconnection: false });
   sockets.push(socket);
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ socket }));
-    socket.once('connect_error', (error) => resolve({ socket, refusal: error.message }));
+    socket.once('connect_error', (error) => resolve({ socket, refusal: error.message, code: (error as { data?: { code?: unknown } }).data?.code }));
   });
 }
 
@@ -126,6 +126,7 @@ describe('pings, socket caps and standing', () => {
     expect([a.refusal, b.refusal]).toEqual([undefined, undefined]);
     const c = await connect(server.url, { token: mentor.token });
     expect(c.refusal).toMatch(/This personal link is already open on 2 screens; close one of them, then reload this page\./);
+    expect(c.code).toBe('too_many_connections');
     // Another person's link is not affected.
     expect((await connect(server.url, { token: first.token })).refusal).toBeUndefined();
     a.socket.disconnect();
@@ -146,7 +147,9 @@ describe('pings, socket caps and standing', () => {
     for (let i = 0; i < 3; i++) expect((await connect(server.url, { token: `made-up-${i}` })).refusal).toMatch(/not known here/);
     expect((await connect(server.url, { eventId: event.id })).refusal).toBeUndefined();
     expect((await connect(server.url, { eventId: event.id })).refusal).toBeUndefined();
-    expect((await connect(server.url, { eventId: event.id })).refusal).toMatch(/Too many connections from this network \(at most 2\)/);
+    const capped = await connect(server.url, { eventId: event.id });
+    expect(capped.refusal).toMatch(/Too many connections from this network \(at most 2\)/);
+    expect(capped.code).toBe('too_many_connections');
   });
 
   it.each(STORE_KINDS)("refuses a removed person's or a replaced link's still-open socket before its disconnect arrives (%s)", async (kind) => {

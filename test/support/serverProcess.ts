@@ -31,12 +31,20 @@ export interface ServerProcess {
   start(): Promise<void>;
   /** SIGKILL, like a crash or a pulled plug; resolves once the process is gone. */
   kill(): Promise<void>;
+  /** Sends `signal` (as a service manager would); resolves with the exit code once the process is gone. */
+  stop(signal: 'SIGINT' | 'SIGTERM'): Promise<number | null>;
+  /** What it printed (stdout and stderr) since it last started. */
+  output(): string;
   /** Stops the server if it runs and deletes every Redis key under its prefix. */
   cleanup(): Promise<void>;
 }
 
-export async function serverProcess(options: { redisUrl?: string; tickMs?: number } = {}): Promise<ServerProcess> {
-  const port = await freePort();
+/**
+ * `port`: another server's port, to play that server restarting with a store of its own
+ * (without that server's data). `env`: settings over the ones here (LOG_LEVEL: '' for the default level).
+ */
+export async function serverProcess(options: { redisUrl?: string; tickMs?: number; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const prefix = `tablehop-test:${randomBytes(4).toString('hex')}:`;
   const redisUrl = options.redisUrl ?? inject('redisUrl');
@@ -65,6 +73,7 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
         REDIS_PREFIX: prefix,
         LOG_LEVEL: 'warn',
         TICK_MS: String(options.tickMs ?? 100),
+        ...options.env,
       },
       // Its own process group, so a kill reaches tsx's node child too.
       detached: true,
@@ -99,6 +108,17 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
     while (await healthy()) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
+  async function stop(signal: 'SIGINT' | 'SIGTERM'): Promise<number | null> {
+    const running = child;
+    if (!running) throw new Error('the server is not running');
+    // 'close', not 'exit': by then everything it printed has been read.
+    const exited = new Promise<number | null>((resolve) => running.once('close', (code) => resolve(code)));
+    running.kill(signal);
+    const code = await exited;
+    child = null;
+    return code;
+  }
+
   async function cleanup(): Promise<void> {
     await kill();
     const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60 });
@@ -109,5 +129,5 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
     }
   }
 
-  return { url, port, prefix, start, kill, cleanup };
+  return { url, port, prefix, start, kill, stop, output: () => output, cleanup };
 }

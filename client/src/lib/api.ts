@@ -72,6 +72,17 @@ export async function fetchMe(token: string): Promise<MeView> {
   return (await request('/api/me', { headers: bearer(token) })).json();
 }
 
+/** Whether the server has this event: false only when it answers 404 (null: it could not be asked). */
+export async function eventExists(eventId: string): Promise<boolean | null> {
+  try {
+    await request(`/api/events/${encodeURIComponent(eventId)}/state`, {});
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return false;
+    return null;
+  }
+}
+
 /** A file is sent as it is (the server reads its encoding); pasted text as UTF-8. */
 export async function importParticipantsCsv(eventId: string, organizerKey: string, csv: string | Blob): Promise<ImportedParticipant[]> {
   const response = await request(`/api/events/${encodeURIComponent(eventId)}/participants`, {

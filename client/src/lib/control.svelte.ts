@@ -3,7 +3,7 @@ import type { ControlView, OrganizerActionName, PublicEventState } from '../../.
 import { deleteEvent, issueNewLink, moveMentee, removePerson, setPresence, type ImportedParticipant, type MoveAnswer } from './api';
 import { forgetLinks, keepLinks } from './personalLinks';
 import { clock } from './clock.svelte';
-import { isCurrent, LiveConnection } from './connection.svelte';
+import { isCurrent, LiveConnection, type GoneReason } from './connection.svelte';
 import { sendOrganizerAction } from './socket';
 import { forgetOrganizerKey } from './storage';
 
@@ -19,13 +19,15 @@ export class ControlStore {
   snapshots = $state(0);
   /** Set once the organizer deleted the event from this page. */
   deleted = $state(false);
+  /** The event's name, kept after it is gone so the message can say which event. */
+  name = $state<string | null>(null);
   readonly connection: LiveConnection;
 
   constructor(
     private readonly eventId: string,
     private readonly organizerKey: string,
   ) {
-    this.connection = new LiveConnection({ eventId, organizerKey });
+    this.connection = new LiveConnection({ eventId, organizerKey }, { gone: (reason) => this.eventGone(reason) });
     const socket = this.connection.socket;
     let resync = true;
     socket.on('connect', () => (resync = true));
@@ -34,6 +36,7 @@ export class ControlStore {
       resync = false;
       clock.seed(view.state.serverNow);
       this.view = view;
+      this.name = view.state.name;
       this.snapshots++;
     });
     socket.on('state:snapshot', (state) => this.mergeState(state));
@@ -102,6 +105,19 @@ export class ControlStore {
     await deleteEvent(this.eventId, this.organizerKey);
     this.deleted = true;
     this.connection.close();
+    forgetLinks(this.eventId);
+    forgetOrganizerKey(this.eventId);
+  }
+
+  /**
+   * The event no longer exists: its view (and countdown) goes. When the server said it
+   * was deleted or expired, this laptop forgets its key and links too; when a handshake
+   * merely found no such event, they are kept — a server started without its data may
+   * get it back.
+   */
+  private eventGone(reason: GoneReason): void {
+    this.view = null;
+    if (reason === 'not_found') return;
     forgetLinks(this.eventId);
     forgetOrganizerKey(this.eventId);
   }

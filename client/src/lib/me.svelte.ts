@@ -4,14 +4,11 @@
 // are remembered too, so a reload keeps a mentor's tags and note (sending again
 // replaces the whole rating; a form that forgot them would erase them).
 import type { MeView, Seat } from '../../../shared/domain';
-import { ApiError, fetchMe, setContactEmail, setFollowUp, setOwnPresence } from './api';
+import { ApiError, eventExists, fetchMe, setContactEmail, setFollowUp, setOwnPresence } from './api';
 import { clock } from './clock.svelte';
-import { isCurrent, LiveConnection } from './connection.svelte';
+import { isCurrent, LiveConnection, type GoneReason, type Refusal } from './connection.svelte';
 import { submitRating, type RatingPayload } from './socket';
-
-/** The server's words for a token it does not know; anything else is double-checked. */
-const isTokenRefusal = (message: string) =>
-  /join again/i.test(message) || (/token/i.test(message) && /unknown|invalid|expired|not found|not valid|no longer|recogni/i.test(message));
+import { forgetToken, savedEventId, saveEventId } from './storage';
 
 /** Where one rating stands: on its way, waiting for the connection, saved, or refused. */
 export type Delivery = { status: 'sending' | 'waiting' | 'saved' } | { status: 'failed'; message: string };
@@ -50,6 +47,8 @@ export class MeStore {
   /** "I have to leave" / "I'm back" on its way, and the server's sentence if it failed. */
   presencePending = $state(false);
   presenceError = $state<string | null>(null);
+  /** The event's name, kept after it is gone so the message can say which event. */
+  eventName = $state<string | null>(null);
   /** Follow-up ticks on their way, by person id. */
   followPending = $state<Record<string, boolean>>({});
   followError = $state<string | null>(null);
@@ -60,6 +59,8 @@ export class MeStore {
   private outbox: Ratings;
   private flushing = false;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  /** The event this token belongs to, as last seen (kept across reloads). */
+  private eventId: string | null;
 
   constructor(
     private readonly token: string,
@@ -73,7 +74,11 @@ export class MeStore {
       this.local[key] = rating;
       this.deliveries[key] = { status: 'waiting' };
     }
-    this.connection = new LiveConnection({ token }, (message) => void this.checkRefusal(message));
+    this.eventId = savedEventId(code);
+    this.connection = new LiveConnection(
+      { token },
+      { refused: (refusal) => void this.checkRefusal(refusal), gone: (reason) => this.eventGone(reason) },
+    );
     const socket = this.connection.socket;
     let resync = true;
     socket.on('connect', () => {
@@ -85,6 +90,11 @@ export class MeStore {
       resync = false;
       clock.seed(view.event.serverNow);
       this.view = view;
+      this.eventName = view.event.name;
+      if (view.event.id !== this.eventId) {
+        this.eventId = view.event.id;
+        saveEventId(this.code, view.event.id);
+      }
     });
     socket.on('phase:changed', (update) => {
       if (this.view && isCurrent(this.view.event, update)) this.view = { ...this.view, event: { ...this.view.event, ...update } };
@@ -232,14 +242,42 @@ export class MeStore {
     if (this.retry === null) this.retry = setTimeout(() => ((this.retry = null), void this.flush()), ms);
   }
 
-  /** A refusal that is not obviously about the token is double-checked over HTTP. */
-  private async checkRefusal(message: string): Promise<void> {
-    if (isTokenRefusal(message)) return this.onTokenRejected();
+  /**
+   * An unknown token means "join again" — unless the whole event is gone (after a server
+   * restart without its data, say): then joining again would fail or duplicate people,
+   * and the page says the event no longer exists instead.
+   */
+  private async checkRefusal(refusal: Refusal): Promise<void> {
+    if (refusal.code === 'token_unknown') {
+      if (this.eventId && (await eventExists(this.eventId)) === false) return this.connection.markGone('not_found');
+      return this.onTokenRejected();
+    }
+    if (refusal.code !== 'unknown') return;
+    // A server that gives no reason: ask over HTTP whether it knows this token.
     try {
       await fetchMe(this.token);
     } catch (error) {
       if (error instanceof ApiError && (error.status === 401 || error.status === 404)) this.onTokenRejected();
     }
+  }
+
+  /**
+   * The event no longer exists: the seat and countdown go. Deleted or expired by the
+   * server's word: ratings waiting here can never be delivered and the token is
+   * worthless, so they are forgotten (a reload then offers the join form, which works
+   * if the code has been given to a new event). Not found on a reconnect: kept, as the
+   * server may get its data back.
+   */
+  private eventGone(reason: GoneReason): void {
+    this.view = null;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+    if (reason === 'not_found') return;
+    this.outbox = {};
+    this.local = {};
+    save(outboxKey(this.code), {});
+    save(madeKey(this.code), {});
+    forgetToken(this.code);
   }
 }
 

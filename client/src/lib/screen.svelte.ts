@@ -5,10 +5,14 @@ import { isCurrent, LiveConnection } from './connection.svelte';
 
 export class ScreenStore {
   state = $state.raw<PublicEventState | null>(null);
+  /** The event's name, kept after it is gone so the room knows which event the message is about. */
+  name = $state<string | null>(null);
   readonly connection: LiveConnection;
 
   constructor(eventId: string) {
-    this.connection = new LiveConnection({ eventId });
+    // A gone event's tables and countdown are dropped: a ring still running on stale
+    // tables would send people to seats that no longer mean anything.
+    this.connection = new LiveConnection({ eventId }, { gone: () => (this.state = null) });
     const socket = this.connection.socket;
     let resync = true;
     socket.on('connect', () => (resync = true));
@@ -17,6 +21,7 @@ export class ScreenStore {
       resync = false;
       clock.seed(state.serverNow);
       this.state = state;
+      this.name = state.name;
     });
     socket.on('phase:changed', (event) => {
       if (this.state && isCurrent(this.state, event)) this.state = { ...this.state, ...event };

@@ -19,7 +19,7 @@ const ACK_TIMEOUT_MS = 8_000;
  * hundred phones reconnecting after a restart.
  */
 const RECONNECT_DELAY_MS = 300;
-const RECONNECT_DELAY_MAX_MS = 2_000;
+export const RECONNECT_DELAY_MAX_MS = 2_000;
 /** A handshake that hangs this long (a half-dead Wi-Fi) is abandoned and retried. */
 const CONNECT_TIMEOUT_MS = 5_000;
 

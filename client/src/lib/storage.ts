@@ -2,6 +2,8 @@
 // the organizer's key per event. localStorage can be missing or full (private mode).
 
 const tokenKey = (code: string) => `tablehop:token:${code.toUpperCase()}`;
+/** The id of the event a saved token belongs to: lets a phone tell "my event is gone" from "my link was replaced". */
+const eventIdKey = (code: string) => `tablehop:event:${code.toUpperCase()}`;
 const organizerKey = (eventId: string) => `tablehop:organizer:${eventId}`;
 
 function read(key: string): string | null {
@@ -23,7 +25,12 @@ function write(key: string, value: string | null): void {
 
 export const savedToken = (code: string) => read(tokenKey(code));
 export const saveToken = (code: string, token: string) => write(tokenKey(code), token);
-export const forgetToken = (code: string) => write(tokenKey(code), null);
+export const forgetToken = (code: string) => {
+  write(tokenKey(code), null);
+  write(eventIdKey(code), null);
+};
+export const savedEventId = (code: string) => read(eventIdKey(code));
+export const saveEventId = (code: string, eventId: string) => write(eventIdKey(code), eventId);
 
 export const savedOrganizerKey = (eventId: string) => read(organizerKey(eventId));
 export const saveOrganizerKey = (eventId: string, key: string) => write(organizerKey(eventId), key);
