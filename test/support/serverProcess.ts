@@ -101,7 +101,7 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
 
   async function cleanup(): Promise<void> {
     await kill();
-    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60 });
+    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60, lobbyExpirySeconds: 60 });
     try {
       await store.flushPrefix();
     } finally {
