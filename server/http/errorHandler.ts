@@ -2,7 +2,7 @@
 // trace never does.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
-import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../store/unavailable';
+import { STORE_FULL_MESSAGE, STORE_UNAVAILABLE_MESSAGE, isStoreFull, isStoreUnavailable } from '../store/unavailable';
 
 const MESSAGES: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Send the body as JSON (Content-Type: application/json).'],
@@ -15,6 +15,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.status).send({ message: error.message });
     if (isStoreUnavailable(error)) return reply.status(503).header('retry-after', '2').send({ message: STORE_UNAVAILABLE_MESSAGE });
+    if (isStoreFull(error)) {
+      request.log.error({ err: error }, 'the disk is full: a write was refused');
+      return reply.status(503).send({ message: STORE_FULL_MESSAGE });
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.method === 'POST' && /^\/api\/events\/[^/]+\/participants\/?(\?|$)/.test(request.url)) {
       return reply.status(413).send({ message: 'Nothing was imported: the file is over 10 MB. Import at most 20,000 people at a time — split the file.' });
     }
