@@ -207,6 +207,26 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(await store.listPlans('e1')).toBe(after);
   });
 
+  it('lands each of many writes sent at once; one that fails takes none of the others with it', async () => {
+    await open();
+    await store.createEvent(event('e1', 'BAT234'), lobbyState());
+    await store.addParticipants('e1', [person('a', 'mentee')], ['tok-a']);
+    const results = await Promise.allSettled([
+      store.saveRating('e1', { round: 1, raterId: 'a', targetId: 'm', score: 4, tags: [], at: 1 }),
+      store.setFollowUp('missing', 'a', 'm', true),
+      store.addParticipants('e1', [person('b', 'mentee')], ['tok-b']),
+      store.changeParticipant('e1', 'a', () => {
+        throw new Error('a change that fails');
+      }),
+      store.setFollowUp('e1', 'a', 'm', true),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.listRatings('e1')).toHaveLength(1);
+    expect(await store.listFollowUps('e1')).toEqual([{ fromId: 'a', toId: 'm' }]);
+    expect(await store.getParticipant('e1', 'a')).toEqual(person('a', 'mentee'));
+    expect(await store.ownerOfToken('tok-b')).toEqual({ eventId: 'e1', participantId: 'b' });
+  });
+
   it('counts participants', async () => {
     await open();
     await store.createEvent(event('e1', 'CNT234'), lobbyState());
