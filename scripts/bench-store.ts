@@ -1,9 +1,10 @@
 // bench:store — a join burst and a rating burst over HTTP against the real server on the
 // embedded store, measured, not asserted:
 //   npm run --silent bench:store -- [--people 5000] [--runs 1] [--json]
-// Each run starts the server twice, in a child process: once on a data file in a
-// temporary folder (WAL, synchronous FULL: every reply waits for its fsync) and once on
-// the same store in memory (':memory:', no disk: the in-memory path). Against each it
+// Each run starts the server three times, in a child process: on the same store in memory
+// (':memory:', no disk: the in-memory path), on a data file in a temporary folder as
+// Tablehop runs it (WAL, synchronous FULL: every reply waits for its fsync), and on a data
+// file with synchronous NORMAL (no fsync per commit) for comparison. Against each it
 // joins N people (one mentor per five) with 100 requests in flight, starts the event, and
 // has everyone rate someone they sit with (N ratings), timing both bursts.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,8 +31,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-async function startServer(file: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(fileURLToPath(new URL('./bench/storeServer.ts', import.meta.url)), [file], {
+async function startServer(file: string, synchronous: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(fileURLToPath(new URL('./bench/storeServer.ts', import.meta.url)), [file, synchronous], {
     execArgv: [...START_FLAGS, '--import', 'tsx'],
     // Every bench person comes from 127.0.0.1, like a hall behind one venue NAT address.
     env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_JOIN: String(PEOPLE * 4), RATE_LIMIT_RATINGS: String(PEOPLE * 4) },
@@ -62,8 +63,8 @@ async function burst(count: number, request: (i: number) => Promise<boolean>): P
   return { perSec: Math.round(count / seconds), p99Ms: round1(percentile(latencies, 99)), errors };
 }
 
-async function measure(file: string) {
-  const { url, child } = await startServer(file);
+async function measure(file: string, synchronous = 'full') {
+  const { url, child } = await startServer(file, synchronous);
   const call = async (method: string, path: string, body?: unknown, key?: string) => {
     const response = await fetch(url + path, {
       method,
@@ -106,6 +107,8 @@ for (let run = 0; run < RUNS; run++) {
     const memory = await measure(':memory:');
     log(`run ${run + 1}: the same on a data file…`);
     const disk = await measure(join(dir, 'tablehop.db'));
+    log(`run ${run + 1}: the same on a data file with synchronous=NORMAL…`);
+    const normal = await measure(join(dir, 'normal.db'), 'normal');
     const result = {
       people: PEOPLE,
       memoryJoinPerSec: memory.joins.perSec,
@@ -116,16 +119,21 @@ for (let run = 0; run < RUNS; run++) {
       fileRatingPerSec: disk.ratings.perSec,
       memoryRatingP99Ms: memory.ratings.p99Ms,
       fileRatingP99Ms: disk.ratings.p99Ms,
+      normalJoinPerSec: normal.joins.perSec,
+      normalJoinP99Ms: normal.joins.p99Ms,
+      normalRatingPerSec: normal.ratings.perSec,
+      normalRatingP99Ms: normal.ratings.p99Ms,
       /** How many times slower the file is than memory (throughput, then p99), joins and ratings. */
       joinSlowdown: Math.round((memory.joins.perSec / disk.joins.perSec) * 100) / 100,
       ratingSlowdown: Math.round((memory.ratings.perSec / disk.ratings.perSec) * 100) / 100,
-      errors: memory.joins.errors + memory.ratings.errors + disk.joins.errors + disk.ratings.errors,
+      errors: [memory, disk, normal].reduce((sum, m) => sum + m.joins.errors + m.ratings.errors, 0),
     };
     if (values.json) console.log(JSON.stringify(result));
     else {
       console.log(`Store: ${PEOPLE} joins, then ${PEOPLE} ratings, ${IN_FLIGHT} requests in flight, one server process`);
       console.log(`  joins     memory ${result.memoryJoinPerSec}/s p99 ${result.memoryJoinP99Ms} ms   file ${result.fileJoinPerSec}/s p99 ${result.fileJoinP99Ms} ms   (${result.joinSlowdown}×)`);
       console.log(`  ratings   memory ${result.memoryRatingPerSec}/s p99 ${result.memoryRatingP99Ms} ms   file ${result.fileRatingPerSec}/s p99 ${result.fileRatingP99Ms} ms   (${result.ratingSlowdown}×)`);
+      console.log(`  NORMAL    joins ${result.normalJoinPerSec}/s p99 ${result.normalJoinP99Ms} ms   ratings ${result.normalRatingPerSec}/s p99 ${result.normalRatingP99Ms} ms`);
       console.log(`  errors    ${result.errors}`);
     }
   } finally {

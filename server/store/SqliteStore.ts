@@ -95,6 +95,7 @@ export class SqliteStore implements Store {
       due: db.prepare('SELECT id FROM events WHERE due_at <= ?').pluck(),
       expired: db.prepare('SELECT id FROM events WHERE expires_at <= ?').pluck(),
       deleteEvent: db.prepare('DELETE FROM events WHERE id = ?'),
+      deleteExpired: db.prepare('DELETE FROM events WHERE id = ? AND expires_at <= ?'),
     };
   }
 
@@ -364,8 +365,11 @@ export class SqliteStore implements Store {
 
   async sweep(now: number): Promise<number> {
     const expired = this.sql.expired.all(now) as string[];
-    for (const eventId of expired) await this.deleteEvent(eventId);
-    return expired.length;
+    // Each only if still expired when its turn comes: a join queued meanwhile keeps a lobby alive.
+    const deleted = await Promise.all(
+      expired.map((eventId) => this.write(() => this.sql.deleteExpired.run(eventId, now).changes, () => this.forgetKept(eventId))),
+    );
+    return deleted.reduce((sum, n) => sum + n, 0);
   }
 
   async deleteEvent(eventId: string): Promise<void> {
