@@ -1,7 +1,8 @@
 // bench:fanout — how fast a phase change reaches thousands of phones, measured, not asserted.
-//   npm run --silent bench:fanout -- --clients 5000 [--instances 2] [--workers 2] [--json]
+//   npm run --silent bench:fanout -- --clients 5000 [--instances 2] [--workers 2] [--store redis|sqlite] [--json]
 // Starts Tablehop instance(s) on Redis (REDIS_URL, default 127.0.0.1:6379, under a key
-// prefix of its own, deleted afterwards), joins N phones over HTTP (the join burst),
+// prefix of its own, deleted afterwards) or one on the embedded store (--store sqlite: a
+// data file in a temporary folder, deleted afterwards), joins N phones over HTTP (the join burst),
 // connects them as socket.io-client phones from worker processes, triggers phase
 // changes and measures, per phone, the time from the server committing a change to
 // that phone holding its own new seat. Then a bare Socket.IO server broadcasts a seat
@@ -11,7 +12,9 @@
 // BENCH_SERVER_STDOUT set their output is shown.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '1' },
     workers: { type: 'string', default: '2' },
     changes: { type: 'string', default: '3' },
+    store: { type: 'string', default: 'redis' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -31,6 +35,10 @@ const CLIENTS = Number(values.clients);
 const INSTANCES = Number(values.instances);
 const WORKERS = Number(values.workers);
 const CHANGES = Number(values.changes);
+const STORE = values.store;
+if (STORE !== 'redis' && STORE !== 'sqlite') throw new Error(`--store is redis or sqlite (got "${STORE}")`);
+if (STORE === 'sqlite' && INSTANCES !== 1) throw new Error('--store sqlite runs one instance: the embedded store is one process\'s file.');
+const DATA_DIR = STORE === 'sqlite' ? mkdtempSync(join(tmpdir(), 'tablehop-bench-')) : '';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const PREFIX = `tablehop-bench:${randomBytes(4).toString('hex')}:`;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -79,7 +87,17 @@ async function startInstance(): Promise<{ url: string; child: ChildProcess }> {
     cwd: ROOT,
     // Every bench phone joins from 127.0.0.1, like a whole hall behind one venue NAT address:
     // the join limit is raised as an organizer of a big event would (README, "Running a big event").
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, REDIS_URL, REDIS_PREFIX: PREFIX, LOG_LEVEL: 'warn', RATE_LIMIT_JOIN: String(Math.max(1200, CLIENTS * 2)), MAX_SOCKETS_PER_ADDRESS: String(Math.max(10_000, CLIENTS * 2)) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      REDIS_URL: STORE === 'redis' ? REDIS_URL : '',
+      REDIS_PREFIX: PREFIX,
+      DATA_DIR, LOG_LEVEL: 'warn',
+      RATE_LIMIT_JOIN: String(Math.max(1200, CLIENTS * 2)),
+      MAX_SOCKETS_PER_ADDRESS: String(Math.max(10_000, CLIENTS * 2)),
+    },
     stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   for (let i = 0; i < 300; i++) {
@@ -264,13 +282,17 @@ async function main() {
   bare.send({ type: 'close' });
 
   for (const worker of workers) worker.child.kill();
-  for (const instance of instances) instance.child.kill('SIGTERM');
-  const redis = createClient({ url: REDIS_URL });
-  await redis.connect();
-  const keys: string[] = [];
-  for await (const batch of redis.scanIterator({ MATCH: `${PREFIX}*`, COUNT: 1000 })) keys.push(...batch);
-  if (keys.length) await redis.del(keys);
-  await redis.quit();
+  await Promise.all(instances.map((instance) => new Promise((resolve) => instance.child.once('exit', resolve).kill('SIGTERM'))));
+  if (STORE === 'sqlite') {
+    rmSync(DATA_DIR, { recursive: true, force: true });
+  } else {
+    const redis = createClient({ url: REDIS_URL });
+    await redis.connect();
+    const keys: string[] = [];
+    for await (const batch of redis.scanIterator({ MATCH: `${PREFIX}*`, COUNT: 1000 })) keys.push(...batch);
+    if (keys.length) await redis.del(keys);
+    await redis.quit();
+  }
 
   const seatP99 = percentile(seatLatencies, 99);
   const baselineP99 = percentile(baseline, 99);
@@ -278,6 +300,7 @@ async function main() {
   const result = {
     clients: CLIENTS,
     instances: INSTANCES,
+    store: STORE,
     joinPerSec: Math.round(CLIENTS / joinSeconds),
     joinP99Ms: round(percentile(latencies, 99)),
     joinErrors,
@@ -292,7 +315,7 @@ async function main() {
   if (values.json) {
     console.log(JSON.stringify(result));
   } else {
-    console.log(`Fan-out: ${CLIENTS} phones on ${INSTANCES} instance(s), ${CHANGES} phase changes, seat message ≈ ${seatPayloadBytes} bytes`);
+    console.log(`Fan-out: ${CLIENTS} phones on ${INSTANCES} instance(s) on ${STORE}, ${CHANGES} phase changes, seat message ≈ ${seatPayloadBytes} bytes`);
     console.log(`  join burst       ${result.joinPerSec} joins/s, p99 ${result.joinP99Ms} ms, ${joinErrors} errors`);
     console.log(`  commit → seat    p50 ${result.seatP50Ms} ms, p99 ${result.seatP99Ms} ms, max ${result.seatMaxMs} ms, missing ${result.missing}  (cold first change: p99 ${coldSeatP99} ms)`);
     console.log(`  bare broadcast   p99 ${result.baselineP99Ms} ms  (ratio ${result.ratioP99})`);

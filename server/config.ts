@@ -1,6 +1,11 @@
 // Configuration from the environment. Every option says its unit, default and why.
 import { networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type TrustProxy, parseTrustProxy } from './http/clientAddress';
+
+/** Where the embedded store keeps its file unless DATA_DIR says otherwise: inside the project, git-ignored. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.tablehop', import.meta.url));
 
 export interface Config {
   /** PORT — TCP port for HTTP and sockets. Default 3000. */
@@ -9,12 +14,16 @@ export interface Config {
   host: string;
   /** PUBLIC_URL — what QR codes and links point at. Default: this machine's LAN address and port. */
   publicUrl: string;
-  /** REDIS_URL — unset: the embedded memory store (one laptop). Set: Redis, needed for several instances. */
+  /** REDIS_URL — unset: the embedded SQLite store in DATA_DIR (one laptop). Set: Redis, needed for several instances. */
   redisUrl: string | undefined;
+  /** DATA_DIR — folder of the embedded store's file (tablehop.db), created owner-only. Default: .tablehop/ in the project. Unused with Redis. */
+  dataDir: string;
   /** REDIS_PREFIX — key prefix, default "tablehop:". Tests use their own. */
   redisPrefix: string;
   /** RETENTION_DAYS — how long an ended event's data is kept for export, in days. Default 30. */
   retentionDays: number;
+  /** LOBBY_EXPIRY_DAYS — an event that never started is deleted this many days after its last change. Default 3: abandoned or flooded events do not pile up. */
+  lobbyExpiryDays: number;
   /** TICK_MS — how often this instance looks for phases that are due, in ms. Default 200 (advances land within 1 s). */
   tickMs: number;
   /** LOG_LEVEL — pino level. Default info; "silent" in tests. */
@@ -86,7 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX || 'tablehop:',
+    dataDir: env.DATA_DIR ? resolve(env.DATA_DIR) : DEFAULT_DATA_DIR,
     retentionDays: integer(env, 'RETENTION_DAYS', 30, 1, 3650),
+    lobbyExpiryDays: integer(env, 'LOBBY_EXPIRY_DAYS', 3, 1, 365),
     tickMs: integer(env, 'TICK_MS', 200, 20, 1000),
     logLevel: env.LOG_LEVEL || 'info',
     adminToken: env.ADMIN_TOKEN || undefined,

@@ -1,12 +1,17 @@
 // Looks for due phases in the store (not in this process's own timers), so a phase
 // moves on time even with no browser open, and any instance can do it: the store's
-// compare-and-set lets exactly one advance win.
+// compare-and-set lets exactly one advance win. Once a minute it also has the store
+// delete the events whose time is up (retention over, or left in the lobby).
 import type { FastifyBaseLogger } from 'fastify';
 import type { EventService } from './events/eventService';
+
+/** How often expired events are looked for: they are kept days, so a minute late is nothing. */
+const SWEEP_MS = 60_000;
 
 export class PhaseTicker {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
+  private lastSweepAt = 0;
   private lastErrorLoggedAt = 0;
 
   constructor(
@@ -30,6 +35,12 @@ export class PhaseTicker {
     try {
       const due = await this.events.store.dueEvents(Date.now());
       await Promise.all(due.map((eventId) => this.events.advanceIfDue(eventId).catch((error: unknown) => this.report(error))));
+      const now = Date.now();
+      if (now - this.lastSweepAt >= SWEEP_MS) {
+        this.lastSweepAt = now;
+        const deleted = await this.events.store.sweep(now);
+        if (deleted > 0) this.log.info(`deleted ${deleted} event(s) past their retention or left in the lobby`);
+      }
     } catch (error) {
       this.report(error);
     } finally {

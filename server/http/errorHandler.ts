@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
 import { RateLimited } from '../limits/limiter';
-import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../store/unavailable';
+import { STORE_FULL_MESSAGE, STORE_UNAVAILABLE_MESSAGE, isStoreFull, isStoreUnavailable } from '../store/unavailable';
 
 const MESSAGES: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Send the body as JSON (Content-Type: application/json).'],
@@ -17,6 +17,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof RateLimited) return reply.status(429).header('retry-after', String(error.retryAfterSeconds)).send({ message: error.message });
     if (error instanceof HttpError) return reply.status(error.status).send({ message: error.message });
     if (isStoreUnavailable(error)) return reply.status(503).header('retry-after', '2').send({ message: STORE_UNAVAILABLE_MESSAGE });
+    if (isStoreFull(error)) {
+      request.log.error({ err: error }, 'the disk is full: a write was refused');
+      return reply.status(503).send({ message: STORE_FULL_MESSAGE });
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && request.method === 'POST' && /^\/api\/events\/[^/]+\/participants\/?(\?|$)/.test(request.url)) {
       return reply.status(413).send({ message: 'Nothing was imported: the file is over 10 MB. Import at most 20,000 people at a time — split the file.' });
     }

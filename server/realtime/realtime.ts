@@ -10,6 +10,7 @@ import type { Participant, PublicEventState } from '../../shared/domain';
 import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack, type EventGoneReason, type PingReply } from '../../shared/protocol';
 import { OrganizerActionSchema, RatingSchema, describeIssues } from '../../shared/schemas';
 import { HttpError } from '../errors';
+import { STORE_FULL_MESSAGE, isStoreFull } from '../store/unavailable';
 import type { EventService } from '../events/eventService';
 import { type TrustRule, clientAddress } from '../http/clientAddress';
 import { type Limiter, RateLimited } from '../limits/limiter';
@@ -35,6 +36,7 @@ function payloadAndAck<Reply>(args: unknown[]): [payload: any, ack: (reply: Repl
 function failure(error: unknown): Ack<never> {
   if (error instanceof RateLimited) return { ok: false, status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof HttpError) return { ok: false, status: error.status, message: error.message };
+  if (isStoreFull(error)) return { ok: false, status: 503, message: STORE_FULL_MESSAGE };
   return { ok: false, status: 503, message: 'The server could not do that just now; try again in a moment.' };
 }
 

@@ -10,8 +10,12 @@
 //   {id}:followups     set of "fromId toId" ("I'd like to follow up")
 //   {id}:participantsVersion, {id}:plansVersion   counters bumped by every write of those hashes
 //   code:{CODE} → id   token:{hash} → "eventId participantId"   due  zset id → phaseEndsAt
+//   lobby  zset id → when an event that never started expires (moved on by every write to it)
 // Once an event has ended every key of it expires after the retention period; a key
 // first written after that (a follow-up at the end, say) takes the same remaining time.
+// An event still in the lobby is deleted by `sweep` once its time in the lobby zset has
+// passed: a TTL on each of its keys would have to be moved for every one of its tokens on
+// every join.
 import { createClient } from 'redis';
 import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
 import { deepFreeze } from '../deepFreeze';
@@ -28,7 +32,8 @@ function sortedPlans(plans: SeatingPlan[]): SeatingPlan[] {
 
 // Writes the new state only if the stored version is the expected one, and keeps the due
 // index in step, in one atomic step: a duplicate or stale advance from any instance is a no-op.
-// Answers 0, or {1, the plans' new version (0: no plan written)}.
+// An event back in (or still in) the lobby has its lobby expiry moved on; one that started
+// leaves the lobby zset. Answers 0, or {1, the plans' new version (0: no plan written)}.
 const COMMIT_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
@@ -40,10 +45,15 @@ if next.status == 'running' and type(next.phaseEndsAt) == 'number' then
 else
   redis.call('ZREM', KEYS[3], ARGV[3])
 end
-for i = 4, #ARGV, 2 do
+if next.status == 'lobby' then
+  redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3])
+else
+  redis.call('ZREM', KEYS[5], ARGV[3])
+end
+for i = 5, #ARGV, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
 end
-if #ARGV >= 4 then return {1, redis.call('INCR', KEYS[4])} end
+if #ARGV >= 5 then return {1, redis.call('INCR', KEYS[4])} end
 return {1, 0}
 `;
 
@@ -87,12 +97,23 @@ if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1
 `;
 
+// Takes an event out of the lobby zset if its time there is still up (no write moved it on
+// since the sweep read it), so that only one instance deletes it. KEYS: lobby; ARGV: id, now.
+const CLAIM_EXPIRED_SCRIPT = `
+local expires = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not expires or tonumber(expires) > tonumber(ARGV[2]) then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
+`;
+
 export interface RedisStoreOptions {
   url: string;
   /** Key prefix; tests use their own so they never touch a real event. */
   prefix?: string;
   /** How long an ended event's keys live, in seconds. */
   retentionSeconds: number;
+  /** How long an event that never started is kept after its last write, in seconds. */
+  lobbyExpirySeconds: number;
   onError?: (error: Error) => void;
 }
 
@@ -144,6 +165,19 @@ export class RedisStore implements Store {
     return `${this.prefix}due`;
   }
 
+  private get lobbyKey(): string {
+    return `${this.prefix}lobby`;
+  }
+
+  private lobbyExpiresAt(): number {
+    return Date.now() + this.options.lobbyExpirySeconds * 1000;
+  }
+
+  /** A write to an event still in the lobby: it stays another lobby expiry (XX: started events are not in the zset). */
+  private async touch(eventId: string): Promise<void> {
+    await this.client.zAdd(this.lobbyKey, { score: this.lobbyExpiresAt(), value: eventId }, { condition: 'XX' });
+  }
+
   async createEvent(event: EventRecord, state: RoundState): Promise<boolean> {
     const claimed = await this.client.set(this.codeKey(event.code), event.id, { condition: 'NX' });
     if (claimed !== 'OK') return false;
@@ -151,6 +185,7 @@ export class RedisStore implements Store {
       .multi()
       .set(this.key(event.id, 'event'), JSON.stringify(event))
       .set(this.key(event.id, 'state'), JSON.stringify(state))
+      .zAdd(this.lobbyKey, { score: this.lobbyExpiresAt(), value: event.id })
       .exec();
     return true;
   }
@@ -172,8 +207,8 @@ export class RedisStore implements Store {
   async commit(eventId: string, expectedVersion: number, next: RoundState, plans: SeatingPlan[] = []): Promise<boolean> {
     const texts = plans.map((p) => JSON.stringify(p));
     const committed = (await this.client.eval(COMMIT_SCRIPT, {
-      keys: [this.key(eventId, 'state'), this.key(eventId, 'plans'), this.dueKey, this.key(eventId, 'plansVersion')],
-      arguments: [String(expectedVersion), JSON.stringify(next), eventId, ...plans.flatMap((p, i) => [String(p.round), texts[i]!])],
+      keys: [this.key(eventId, 'state'), this.key(eventId, 'plans'), this.dueKey, this.key(eventId, 'plansVersion'), this.lobbyKey],
+      arguments: [String(expectedVersion), JSON.stringify(next), eventId, String(this.lobbyExpiresAt()), ...plans.flatMap((p, i) => [String(p.round), texts[i]!])],
     })) as number | [number, number];
     if (!Array.isArray(committed)) return false;
     // What was just written is what the next read of the plans would fetch: keep it now.
@@ -251,6 +286,7 @@ export class RedisStore implements Store {
       Object.fromEntries(added.map((p) => [p.id, JSON.stringify(p)])),
     );
     multi.incr(this.key(eventId, 'participantsVersion'));
+    multi.zAdd(this.lobbyKey, { score: this.lobbyExpiresAt(), value: eventId }, { condition: 'XX' });
     added.forEach((p, i) => {
       const hash = tokenHashes[i];
       if (!hash) return;
@@ -278,7 +314,10 @@ export class RedisStore implements Store {
       if (!raw) return null;
       const next = change(JSON.parse(raw) as Participant);
       const written = await this.client.eval(CHANGE_PARTICIPANT_SCRIPT, { keys: [key, this.key(eventId, 'participantsVersion')], arguments: [participantId, raw, JSON.stringify(next)] });
-      if (written === 1) return next;
+      if (written === 1) {
+        await this.touch(eventId);
+        return next;
+      }
     }
   }
 
@@ -287,13 +326,17 @@ export class RedisStore implements Store {
       keys: [this.key(eventId, 'participants'), this.key(eventId, 'tokenOf'), this.key(eventId, 'tokens'), this.tokenKey(tokenHash)],
       arguments: [participantId, tokenHash, this.tokenKey(''), `${eventId} ${participantId}`],
     });
-    return replaced === 1;
+    if (replaced !== 1) return false;
+    await this.touch(eventId);
+    return true;
   }
 
   /** A write to one of the event's sets or hashes that keeps to the event's expiry (see EVENT_WRITE_SCRIPT). */
   private async eventWrite(eventId: string, part: string, kind: 'set' | 'hash', field: string, value: string): Promise<boolean> {
     const written = await this.client.eval(EVENT_WRITE_SCRIPT, { keys: [this.key(eventId, part), this.key(eventId, 'state')], arguments: [kind, field, value] });
-    return written === 1;
+    if (written !== 1) return false;
+    await this.touch(eventId);
+    return true;
   }
 
   async setFollowUp(eventId: string, fromId: string, toId: string, follow: boolean): Promise<void> {
@@ -345,11 +388,22 @@ export class RedisStore implements Store {
     return this.client.zRangeByScore(this.dueKey, '-inf', now);
   }
 
+  async sweep(now: number): Promise<number> {
+    let deleted = 0;
+    for (const eventId of await this.client.zRangeByScore(this.lobbyKey, '-inf', now)) {
+      const claimed = await this.client.eval(CLAIM_EXPIRED_SCRIPT, { keys: [this.lobbyKey], arguments: [eventId, String(now)] });
+      if (claimed !== 1) continue;
+      await this.deleteEvent(eventId);
+      deleted++;
+    }
+    return deleted;
+  }
+
   async deleteEvent(eventId: string): Promise<void> {
     const [event, tokenHashes] = await Promise.all([this.getEvent(eventId), this.client.sMembers(this.key(eventId, 'tokens'))]);
     const keys = [...this.eventKeys(eventId), ...tokenHashes.map((h) => this.tokenKey(h))];
     if (event) keys.push(this.codeKey(event.code));
-    await this.client.multi().del(keys).zRem(this.dueKey, eventId).exec();
+    await this.client.multi().del(keys).zRem(this.dueKey, eventId).zRem(this.lobbyKey, eventId).exec();
     this.kept.delete(`${eventId} participants`);
     this.kept.delete(`${eventId} plans`);
   }

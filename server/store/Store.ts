@@ -1,6 +1,6 @@
-// Where an event lives between requests. Two implementations: MemoryStore (one
-// laptop, no setup) and RedisStore (several instances, survives restarts). Both
-// pass the same contract suite in test/integration/store.contract.test.ts.
+// Where an event lives between requests. Two implementations: SqliteStore (one laptop,
+// no setup, one data file) and RedisStore (several instances). Both pass the same
+// contract suite in test/integration/store.contract.test.ts.
 import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
 
 export interface TokenOwner {
@@ -26,7 +26,7 @@ export interface Store {
    * `expectedVersion`. A stale or duplicate attempt returns false and changes nothing,
    * which is what makes a phase advance happen exactly once across instances.
    * Keeps the due index in step (running → due at phaseEndsAt) and, once the event
-   * has ended, sets every key of it to expire after the retention period.
+   * has ended, has all of it deleted after the retention period.
    */
   commit(eventId: string, expectedVersion: number, next: RoundState, plans?: SeatingPlan[]): Promise<boolean>;
 
@@ -72,6 +72,13 @@ export interface Store {
 
   /** Events whose current phase ends at or before `now`. */
   dueEvents(now: number): Promise<string[]>;
+
+  /**
+   * Deletes the events whose time is up at `now`: ended longer ago than the retention
+   * period, or still in the lobby with no write to them for the lobby expiry. Returns
+   * how many it deleted (a store may also let some go by itself, as Redis does).
+   */
+  sweep(now: number): Promise<number>;
 
   /** Removes the event and everything about it (tokens, code, plans, ratings, follow-ups). */
   deleteEvent(eventId: string): Promise<void>;

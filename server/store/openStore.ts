@@ -1,11 +1,18 @@
+import { join } from 'node:path';
 import type { Config } from '../config';
-import { MemoryStore } from './MemoryStore';
 import { RedisStore } from './RedisStore';
+import { SqliteStore } from './SqliteStore';
 import type { Store } from './Store';
 
-/** REDIS_URL set → Redis (several instances, survives restarts); unset → this process's memory. */
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** The embedded store's file in a data folder. */
+export const dataFile = (dataDir: string) => join(dataDir, 'tablehop.db');
+
+/** REDIS_URL set → Redis (several instances); unset → the SQLite file in DATA_DIR (one laptop). */
 export async function openStore(config: Config, onError?: (error: Error) => void): Promise<Store> {
-  const retentionSeconds = config.retentionDays * 24 * 60 * 60;
-  if (!config.redisUrl) return new MemoryStore(retentionSeconds);
-  return RedisStore.connect({ url: config.redisUrl, prefix: config.redisPrefix, retentionSeconds, ...(onError ? { onError } : {}) });
+  const retentionSeconds = config.retentionDays * DAY_SECONDS;
+  const lobbyExpirySeconds = config.lobbyExpiryDays * DAY_SECONDS;
+  if (!config.redisUrl) return new SqliteStore({ file: dataFile(config.dataDir), retentionSeconds, lobbyExpirySeconds });
+  return RedisStore.connect({ url: config.redisUrl, prefix: config.redisPrefix, retentionSeconds, lobbyExpirySeconds, ...(onError ? { onError } : {}) });
 }

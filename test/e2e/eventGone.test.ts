@@ -68,7 +68,7 @@ async function expectGone(page: Page, why: RegExp, title = /“Tuesday mentoring
 
 describe('an event that no longer exists', () => {
   it('deleted by the organizer: the projector, Control and the phone each say so and stop counting down', { timeout: 60_000 }, async () => {
-    const server: TestServer = await startServer('memory');
+    const server: TestServer = await startServer('sqlite');
     cleanups.push(() => server.close());
     const { http, event, pages } = await roomWithPages(server.url);
     expect(await pages.phone.getByTestId('table-number').count()).toBe(1);

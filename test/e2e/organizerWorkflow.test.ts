@@ -21,7 +21,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  server = await startServer('memory');
+  server = await startServer('sqlite');
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -13,7 +13,7 @@ let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer('memory');
+  server = await startServer('sqlite');
   browser = await launchBrowser();
 });
 afterAll(async () => {

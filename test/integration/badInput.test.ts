@@ -10,7 +10,7 @@ let event: { id: string; code: string; organizerKey: string };
 let menteeToken: string;
 
 beforeAll(async () => {
-  server = await startServer('memory');
+  server = await startServer('sqlite');
   http = api(server.url);
   event = (await http.post('/api/events', { name: 'Bad input night', roundSeconds: 600 })).body;
   menteeToken = (await http.post('/api/join', { code: event.code, name: 'Maya', role: 'mentee' })).body.token;

@@ -1,5 +1,5 @@
 // The realtime side as people notice it, with real socket.io-client phones, a projector
-// and a Control page against a real server, on the memory store and on Redis: snapshots
+// and a Control page against a real server, on the embedded (SQLite) store and on Redis: snapshots
 // on connect, phase changes for everybody, each seat to its own person only, reconnects,
 // refused handshakes, ratings and organizer actions over the socket, the clock ping, no
 // per-second chatter, and Control's roster and rating progress.

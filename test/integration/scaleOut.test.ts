@@ -84,7 +84,7 @@ describe('two instances on one Redis', () => {
   it('advances every phase exactly once while instances are killed at random moments (50 kills)', async () => {
     const redisUrl = inject('redisUrl');
     const prefix = testPrefix();
-    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60 });
+    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60, lobbyExpirySeconds: 60 });
     cleanups.push(async () => {
       await store.flushPrefix();
       await store.close();
@@ -153,7 +153,7 @@ describe('a single server on Redis', () => {
     const prefix = testPrefix();
     const server = await instance({ redisUrl, prefix });
     cleanups.push(() => server.stop());
-    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60 });
+    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60, lobbyExpirySeconds: 60 });
     cleanups.push(async () => {
       await store.flushPrefix();
       await store.close();

@@ -1,21 +1,21 @@
 // While people talk, the server seats the next round ahead (server/realtime/seatsAhead.ts):
 // the changeover then commits that very plan instead of seating everyone again, and seats
-// afresh when someone arrived or left after it was made. On Redis, whose lists stay the same
-// frozen objects until something in them changes.
+// afresh when someone arrived or left after it was made. On both stores, whose lists stay the
+// same frozen objects until something in them changes.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MeView } from '../../shared/domain';
 import { planned } from '../../server/events/plannerThread';
 import { api, sleep, waitFor } from '../support/http';
 import { openEvent, organizer } from '../support/organizer';
-import { startServer, type TestServer } from '../support/server';
+import { STORE_KINDS, startServer, type TestServer } from '../support/server';
 import { QUIET_MS } from '../../server/realtime/seatsAhead';
 
-describe('seating the next round ahead', () => {
+describe.each(STORE_KINDS)('seating the next round ahead on the %s store', (kind) => {
   let server: TestServer;
   afterEach(async () => server?.close());
 
   async function talkingRoom(mentors: number, mentees: number) {
-    server = await startServer('redis');
+    server = await startServer(kind);
     const http = api(server.url);
     const event = await openEvent(http, { name: 'Ahead', seatsPerTable: 2 });
     const desk = organizer(http, event);

@@ -174,7 +174,7 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
 
 describe('secrets, limits and headers', () => {
   it('hands out secrets of at least 128 bits and join codes from an unambiguous alphabet', async () => {
-    const http = api((await boot('memory')).url);
+    const http = api((await boot('sqlite')).url);
     const event = (await http.post('/api/events', { name: 'Entropy' })).body;
     const joined = (await http.post('/api/join', { code: event.code, name: 'A', role: 'mentee' })).body;
     for (const secret of [event.organizerKey, joined.token]) expect(Buffer.from(secret, 'base64url').length).toBeGreaterThanOrEqual(16);
@@ -182,7 +182,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('needs ADMIN_TOKEN to create events when the server sets one', async () => {
-    const http = api((await boot('memory', { config: { adminToken: 'the-admin-token-for-tests' } })).url);
+    const http = api((await boot('sqlite', { config: { adminToken: 'the-admin-token-for-tests' } })).url);
     const anonymous = await http.post('/api/events', { name: 'X' });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.message).toMatch(/admin token/);
@@ -219,7 +219,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('pauses joins from an address that tries too many wrong codes, even with the right one', async () => {
-    const server = await boot('memory', { config: { wrongCodesLimit: 3 } });
+    const server = await boot('sqlite', { config: { wrongCodesLimit: 3 } });
     const http = api(server.url);
     const event = (await http.post('/api/events', { name: 'Guessing' })).body;
     for (const code of ['AAAAAA', 'BBBBBB', 'CCCCCC']) expect((await http.post('/api/join', { code, name: 'G', role: 'mentee' })).status).toBe(404);
@@ -229,7 +229,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('caps the people per event, and refuses a whole import that would pass the cap', async () => {
-    const http = api((await boot('memory', { config: { maxParticipants: 3 } })).url);
+    const http = api((await boot('sqlite', { config: { maxParticipants: 3 } })).url);
     const event = (await http.post('/api/events', { name: 'Small room' })).body;
     for (let i = 0; i < 2; i++) expect((await http.post('/api/join', { code: event.code, name: `P${i}`, role: 'mentee' })).status).toBe(201);
     const csv = 'name,role\nA,mentee\nB,mentee\n';
@@ -243,21 +243,21 @@ describe('secrets, limits and headers', () => {
   });
 
   it('refuses oversized bodies with 413 and a sentence', async () => {
-    const http = api((await boot('memory')).url);
+    const http = api((await boot('sqlite')).url);
     const reply = await http.post('/api/join', { code: 'ABCDEF', name: 'x'.repeat(2 * 1024 * 1024), role: 'mentee' });
     expect(reply.status).toBe(413);
     expect(reply.body.message).toMatch(/too large/);
   });
 
   it('sends a Content Security Policy without inline scripts, and no CORS unless configured', async () => {
-    const closed = await boot('memory');
+    const closed = await boot('sqlite');
     const page = await fetch(`${closed.url}/`, { headers: { origin: 'https://evil.example' } });
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('access-control-allow-origin')).toBeNull();
-    const open = await boot('memory', { config: { corsOrigins: ['https://partner.example'] } });
+    const open = await boot('sqlite', { config: { corsOrigins: ['https://partner.example'] } });
     const allowed = await fetch(`${open.url}/api/events/none/state`, { headers: { origin: 'https://partner.example' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://partner.example');
     const other = await fetch(`${open.url}/api/events/none/state`, { headers: { origin: 'https://evil.example' } });
@@ -265,7 +265,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('serves /docs with a policy that works over plain http (no upgrade-insecure-requests)', async () => {
-    const server = await boot('memory');
+    const server = await boot('sqlite');
     for (const path of ['/docs', '/docs/static/index.html']) {
       const page = await fetch(`${server.url}${path}`);
       expect(page.status, path).toBe(200);
@@ -277,7 +277,7 @@ describe('secrets, limits and headers', () => {
 
   it('logs ids, never names, emails or secrets', async () => {
     const lines: string[] = [];
-    const server = await boot('memory', { config: { logLevel: 'debug' }, logStream: { write: (line) => void lines.push(line) } });
+    const server = await boot('sqlite', { config: { logLevel: 'debug' }, logStream: { write: (line) => void lines.push(line) } });
     const http = api(server.url);
     const event = (await http.post('/api/events', { name: 'Quiet logs' })).body;
     const imported = (await http.post(`/api/events/${event.id}/participants`, { participants: [{ name: 'Zelda Secretname', role: 'mentor', email: 'zelda@example.org' }] }, event.organizerKey)).body;

@@ -95,7 +95,7 @@ describe.each(STORE_KINDS)('socket limits on the %s store', (kind) => {
 
 describe('pings, socket caps and standing', () => {
   it('counts organizer actions per address across events, over the socket and over HTTP', async () => {
-    const [server] = await pair('memory', { rateLimitActionsPerAddress: 3 });
+    const [server] = await pair('sqlite', { rateLimitActionsPerAddress: 3 });
     // Each runningEvent presses start once over HTTP: two of the three.
     const a = await runningEvent(server);
     const b = await runningEvent(server);
@@ -108,7 +108,7 @@ describe('pings, socket caps and standing', () => {
   });
 
   it('answers a handful of clock pings a minute and refuses a flood with a sentence, keeping the socket', async () => {
-    const [server] = await pair('memory', { rateLimitPings: 5 });
+    const [server] = await pair('sqlite', { rateLimitPings: 5 });
     const { event } = await runningEvent(server);
     const { socket } = await connect(server.url, { eventId: event.id });
     const replies = [];
@@ -119,7 +119,7 @@ describe('pings, socket caps and standing', () => {
   });
 
   it('caps the sockets on one personal link, and gives the place back when one closes', async () => {
-    const [server] = await pair('memory', { maxSocketsPerLink: 2 });
+    const [server] = await pair('sqlite', { maxSocketsPerLink: 2 });
     const { mentor, first } = await runningEvent(server);
     const a = await connect(server.url, { token: mentor.token });
     const b = await connect(server.url, { token: mentor.token });
@@ -142,7 +142,7 @@ describe('pings, socket caps and standing', () => {
   });
 
   it('caps the sockets per address, and a refused handshake takes no place', async () => {
-    const [server] = await pair('memory', { maxSocketsPerAddress: 2 });
+    const [server] = await pair('sqlite', { maxSocketsPerAddress: 2 });
     const { event } = await runningEvent(server);
     for (let i = 0; i < 3; i++) expect((await connect(server.url, { token: `made-up-${i}` })).refusal).toMatch(/not known here/);
     expect((await connect(server.url, { eventId: event.id })).refusal).toBeUndefined();

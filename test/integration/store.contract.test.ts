@@ -1,8 +1,8 @@
-// One contract, every Store: the memory store and Redis must behave alike.
-import { afterEach, describe, expect, it } from 'vitest';
+// One contract, every Store: the embedded SQLite store and Redis must behave alike.
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { EventRecord, Participant, RoundState, SeatingPlan } from '../../shared/domain';
 import { lobbyState } from '../../shared/roundEngine';
-import { STORE_KINDS, openTestStore, testPrefix } from '../support/server';
+import { STORE_KINDS, openTestStore, testPrefix, type Lifetimes } from '../support/server';
 
 const event = (id: string, code: string): EventRecord => ({
   id,
@@ -26,7 +26,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     await store.flush();
     await store.close();
   });
-  const open = async () => (store = await openTestStore(kind));
+  const open = async (lifetimes: Lifetimes = {}) => (store = await openTestStore(kind, testPrefix(), inject('redisUrl'), lifetimes));
 
   it('creates an event once per join code and finds it by code', async () => {
     await open();
@@ -178,6 +178,55 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(await store.attempts(key, 1, 0)).toBe(0);
   });
 
+  // Seating ahead and the planner thread reuse work made from the very same lists.
+  it('hands out the same frozen lists of people and plans until something in them changes', async () => {
+    await open();
+    await store.createEvent(event('e1', 'SAM234'), lobbyState());
+    await store.addParticipants('e1', [person('m', 'mentor'), person('a', 'mentee')], ['h1', 'h2']);
+    const people = await store.listParticipants('e1');
+    const plans = await store.listPlans('e1');
+    expect(await store.listParticipants('e1')).toBe(people);
+    expect(await store.listPlans('e1')).toBe(plans);
+    expect(Object.isFrozen(people) && Object.isFrozen(people[0]) && Object.isFrozen(people[0]!.topics)).toBe(true);
+
+    await store.changeParticipant('e1', 'a', (p) => ({ ...p, absent: true }));
+    const changed = await store.listParticipants('e1');
+    expect(changed).not.toBe(people);
+    expect(changed.find((p) => p.id === 'a')?.absent).toBe(true);
+    expect(people.find((p) => p.id === 'a')?.absent).toBeUndefined();
+    await store.addParticipants('e1', [person('b', 'mentee')], ['h3']);
+    expect((await store.listParticipants('e1')).map((p) => p.id).sort()).toEqual(['a', 'b', 'm']);
+
+    const plan: SeatingPlan = { round: 1, tables: [{ table: 1, mentorId: 'm', menteeIds: ['b'] }], byes: [] };
+    await store.commit('e1', 1, running(2, 5000), [plan]);
+    const after = await store.listPlans('e1');
+    expect(after).toEqual([plan]);
+    expect(await store.listPlans('e1')).toBe(after);
+    // A commit without plans leaves the plans' list as it was.
+    await store.commit('e1', 2, running(3, 6000));
+    expect(await store.listPlans('e1')).toBe(after);
+  });
+
+  it('lands each of many writes sent at once; one that fails takes none of the others with it', async () => {
+    await open();
+    await store.createEvent(event('e1', 'BAT234'), lobbyState());
+    await store.addParticipants('e1', [person('a', 'mentee')], ['tok-a']);
+    const results = await Promise.allSettled([
+      store.saveRating('e1', { round: 1, raterId: 'a', targetId: 'm', score: 4, tags: [], at: 1 }),
+      store.setFollowUp('missing', 'a', 'm', true),
+      store.addParticipants('e1', [person('b', 'mentee')], ['tok-b']),
+      store.changeParticipant('e1', 'a', () => {
+        throw new Error('a change that fails');
+      }),
+      store.setFollowUp('e1', 'a', 'm', true),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.listRatings('e1')).toHaveLength(1);
+    expect(await store.listFollowUps('e1')).toEqual([{ fromId: 'a', toId: 'm' }]);
+    expect(await store.getParticipant('e1', 'a')).toEqual(person('a', 'mentee'));
+    expect(await store.ownerOfToken('tok-b')).toEqual({ eventId: 'e1', participantId: 'b' });
+  });
+
   it('counts participants', async () => {
     await open();
     await store.createEvent(event('e1', 'CNT234'), lobbyState());
@@ -190,26 +239,75 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     await open();
     expect(await store.ping()).toBe(true);
   });
-});
 
-describe('retention', () => {
-  it('memory store forgets an ended event after the retention period', async () => {
-    const { MemoryStore } = await import('../../server/store/MemoryStore');
-    const store = new MemoryStore(0.05);
-    await store.createEvent(event('e1', 'RET234'), lobbyState());
-    await store.commit('e1', 1, { ...lobbyState(), status: 'ended', phase: 'ended', version: 2 });
+  const gone = async (id: string, code: string, token: string) => {
+    expect(await store.getEvent(id)).toBeNull();
+    expect(await store.getState(id)).toBeNull();
+    expect(await store.eventIdByCode(code)).toBeNull();
+    expect(await store.ownerOfToken(token)).toBeNull();
+    expect(await store.listParticipants(id)).toEqual([]);
+    expect(await store.listRatings(id)).toEqual([]);
+    expect(await store.listFollowUps(id)).toEqual([]);
+    expect(await store.listPlans(id)).toEqual([]);
+  };
+
+  it('deletes an ended event with everything about it once the retention period is over', async () => {
+    await open({ retentionSeconds: 1 });
+    await store.createEvent(event('e1', 'END234'), lobbyState());
+    await store.createEvent(event('e2', 'RUN234'), lobbyState());
+    await store.addParticipants('e1', [person('a', 'mentee'), person('m', 'mentor')], ['tok-a', 'tok-m']);
+    await store.commit('e1', 1, running(2, 5000), [{ round: 1, tables: [], byes: [] }]);
+    await store.commit('e2', 1, running(2, Date.now() + 3_600_000));
+    await store.commit('e1', 2, { ...lobbyState(), status: 'ended', phase: 'ended', version: 3 });
+    // Written after the end (people rate and follow up on the end screen): they go with the rest.
+    await store.saveRating('e1', { round: 1, raterId: 'a', targetId: 'm', score: 4, tags: [], at: 1 });
+    await store.setFollowUp('e1', 'a', 'm', true);
+    await store.sweep(Date.now());
     expect(await store.getEvent('e1')).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 80));
-    expect(await store.getEvent('e1')).toBeNull();
-    expect(await store.eventIdByCode('RET234')).toBeNull();
+    expect(await store.listRatings('e1')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1100));
+    await store.sweep(Date.now());
+    await gone('e1', 'END234', 'tok-a');
+    // A running event is kept however long it runs; the ended one's join code is free again.
+    expect(await store.getEvent('e2')).not.toBeNull();
+    expect(await store.createEvent(event('e3', 'END234'), lobbyState())).toBe(true);
   });
 
+  it('deletes an event left in the lobby once nothing was written to it for the lobby expiry', async () => {
+    const lobbyExpirySeconds = 1;
+    await open({ lobbyExpirySeconds });
+    const later = (ms: number) => Date.now() + ms;
+    await store.createEvent(event('idle', 'IDL234'), lobbyState());
+    await store.createEvent(event('busy', 'BSY234'), lobbyState());
+    await store.createEvent(event('started', 'STA234'), lobbyState());
+    await store.addParticipants('idle', [person('i', 'mentee')], ['tok-i']);
+    await store.commit('started', 1, running(2, later(3_600_000)));
+    expect(await store.sweep(later(500))).toBe(0);
+    await new Promise((r) => setTimeout(r, 600));
+    // A join, a change to someone and a new link each count as activity.
+    await store.addParticipants('busy', [person('b', 'mentee')], ['tok-b']);
+    await new Promise((r) => setTimeout(r, 300));
+    await store.changeParticipant('busy', 'b', (p) => ({ ...p, goal: 'learn' }));
+    await store.replaceToken('busy', 'b', 'tok-b2');
+    // 1.5 s after the idle event's last write, under 1 s after the busy one's.
+    expect(await store.sweep(later(600))).toBe(1);
+    await gone('idle', 'IDL234', 'tok-i');
+    expect(await store.getEvent('busy')).not.toBeNull();
+    expect(await store.ownerOfToken('tok-b2')).toEqual({ eventId: 'busy', participantId: 'b' });
+    // A started event never expires from the lobby.
+    expect(await store.sweep(later(30 * 86_400_000))).toBe(1);
+    await gone('busy', 'BSY234', 'tok-b2');
+    expect(await store.getEvent('started')).not.toBeNull();
+  });
+});
+
+describe('Redis retention', () => {
   it('Redis store sets every key of an ended event to expire', async () => {
     const { inject } = await import('vitest');
     const { createClient } = await import('redis');
     const { RedisStore } = await import('../../server/store/RedisStore');
     const prefix = `tablehop-test:ret${Date.now()}:`;
-    const store = await RedisStore.connect({ url: inject('redisUrl'), prefix, retentionSeconds: 1234 });
+    const store = await RedisStore.connect({ url: inject('redisUrl'), prefix, retentionSeconds: 1234, lobbyExpirySeconds: 60 });
     const raw = createClient({ url: inject('redisUrl') });
     await raw.connect();
     try {

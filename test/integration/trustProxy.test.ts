@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function boot(trustProxy: TrustProxy) {
-  const server = await startServer('memory', { config: { trustProxy, wrongCodesLimit: 3, maxSocketsPerAddress: 2 } });
+  const server = await startServer('sqlite', { config: { trustProxy, wrongCodesLimit: 3, maxSocketsPerAddress: 2 } });
   servers.push(server);
   const http = api(server.url);
   const event = (await http.post('/api/events', { name: 'Proxied' })).body as { id: string; code: string };

@@ -1,4 +1,4 @@
-// A whole event over the HTTP API exactly as documented, on the memory store and on
+// A whole event over the HTTP API exactly as documented, on the embedded (SQLite) store and on
 // Redis: 5 mentors and 14 mentees, 4 rounds at 2 seats per table, pause, resume,
 // extend, skip, ratings from both sides, a late joiner, and the export.
 import { parse } from 'csv-parse/sync';

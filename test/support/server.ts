@@ -1,22 +1,52 @@
-// A real Tablehop server on port 0 for one test, on the memory store or on Redis under a
-// key prefix of its own (flushed when the test ends).
+// A real Tablehop server on port 0 for one test, on the embedded store (a fresh SQLite
+// file in a temporary folder, deleted when the test ends) or on Redis under a key prefix
+// of its own (flushed when the test ends).
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
-import { MemoryStore } from '../../server/store/MemoryStore';
 import { RedisStore } from '../../server/store/RedisStore';
+import { SqliteStore } from '../../server/store/SqliteStore';
 import type { Store } from '../../server/store/Store';
 
-export type StoreKind = 'memory' | 'redis';
-export const STORE_KINDS: StoreKind[] = ['memory', 'redis'];
+export type StoreKind = 'sqlite' | 'redis';
+export const STORE_KINDS: StoreKind[] = ['sqlite', 'redis'];
 
 export const testPrefix = () => `tablehop-test:${randomBytes(4).toString('hex')}:`;
 
-export async function openTestStore(kind: StoreKind, prefix = testPrefix(), redisUrl = inject('redisUrl')): Promise<Store & { flush(): Promise<void> }> {
-  if (kind === 'memory') return Object.assign(new MemoryStore(3600), { flush: async () => {} });
-  const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 3600 });
+/** A folder of its own for one test's data file; remove it with rmSync when done. */
+export const testDataDir = () => mkdtempSync(join(tmpdir(), 'tablehop-test-'));
+
+export interface Lifetimes {
+  /** How long an ended event is kept, in seconds. Default an hour. */
+  retentionSeconds?: number;
+  /** How long an event in the lobby is kept after its last write, in seconds. Default an hour. */
+  lobbyExpirySeconds?: number;
+}
+
+export async function openTestStore(
+  kind: StoreKind,
+  prefix = testPrefix(),
+  redisUrl = inject('redisUrl'),
+  lifetimes: Lifetimes = {},
+): Promise<Store & { flush(): Promise<void> }> {
+  const retentionSeconds = lifetimes.retentionSeconds ?? 3600;
+  const lobbyExpirySeconds = lifetimes.lobbyExpirySeconds ?? 3600;
+  if (kind === 'sqlite') {
+    const dir = testDataDir();
+    const store = new SqliteStore({ file: join(dir, 'tablehop.db'), retentionSeconds, lobbyExpirySeconds });
+    // Flushing ends the store's life: the file goes with its folder.
+    const flush = async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return Object.assign(store, { flush });
+  }
+  const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds, lobbyExpirySeconds });
   // Flushing is best effort: a test may have taken its own Redis away on purpose.
   return Object.assign(store, { flush: () => store.flushPrefix().catch(() => {}) });
 }
@@ -41,6 +71,7 @@ export async function startServer(
     host: '127.0.0.1',
     publicUrl: 'http://127.0.0.1',
     redisUrl: kind === 'redis' ? redisUrl : undefined,
+    dataDir: '/nonexistent/the-test-opened-its-own-store',
     redisPrefix: prefix,
     retentionDays: 1,
     tickMs: options.tickMs ?? 50,
@@ -58,6 +89,12 @@ export async function startServer(
     app,
     store,
     async close() {
+      // The data file goes once the app has closed it; Redis keys go while the app can still reach Redis.
+      if (kind === 'sqlite') {
+        await app.close();
+        await store.flush();
+        return;
+      }
       await store.flush();
       await app.close();
     },

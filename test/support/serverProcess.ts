@@ -1,8 +1,12 @@
-// A real Tablehop server in a child process (`tsx server/main.ts`) on Redis, for tests
-// that kill it (SIGKILL: no goodbye to anyone) and start it again on the same port.
-// Its keys live under a prefix of its own and are deleted by `cleanup`.
+// A real Tablehop server in a child process (`tsx server/main.ts`), on Redis or on the
+// embedded store, for tests that kill it (SIGKILL: no goodbye to anyone) and start it again
+// on the same port. Its Redis keys live under a prefix of its own, its data file in a
+// temporary folder of its own; `cleanup` deletes them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -27,14 +31,18 @@ export interface ServerProcess {
   url: string;
   port: number;
   prefix: string;
+  /** The embedded store's folder (DATA_DIR), when on it. */
+  dataDir: string | null;
   /** Starts the server (again) and resolves once /healthz answers. */
   start(): Promise<void>;
+  /** Starts it expecting it to refuse: resolves with what it printed once it exited, rejects if it answers instead. */
+  refusal(): Promise<{ code: number | null; output: string }>;
+  /** Everything the running (or last) process printed. */
+  output(): string;
   /** SIGKILL, like a crash or a pulled plug; resolves once the process is gone. */
   kill(): Promise<void>;
   /** Sends `signal` (as a service manager would); resolves with the exit code once the process is gone. */
   stop(signal: 'SIGINT' | 'SIGTERM'): Promise<number | null>;
-  /** What it printed (stdout and stderr) since it last started. */
-  output(): string;
   /** Stops the server if it runs and deletes every Redis key under its prefix. */
   cleanup(): Promise<void>;
 }
@@ -43,11 +51,16 @@ export interface ServerProcess {
  * `port`: another server's port, to play that server restarting with a store of its own
  * (without that server's data). `env`: settings over the ones here (LOG_LEVEL: '' for the default level).
  */
-export async function serverProcess(options: { redisUrl?: string; tickMs?: number; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export async function serverProcess(
+  options: { redisUrl?: string; tickMs?: number; store?: 'redis' | 'sqlite'; dataDir?: string; port?: number; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const prefix = `tablehop-test:${randomBytes(4).toString('hex')}:`;
   const redisUrl = options.redisUrl ?? inject('redisUrl');
+  const onSqlite = options.store === 'sqlite';
+  const ownDataDir = onSqlite && !options.dataDir;
+  const dataDir = onSqlite ? (options.dataDir ?? mkdtempSync(join(tmpdir(), 'tablehop-test-'))) : null;
   let child: ChildProcess | null = null;
   let output = '';
 
@@ -59,7 +72,7 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
     }
   }
 
-  async function start(): Promise<void> {
+  function spawnServer(): ChildProcess {
     if (child) throw new Error('the server is already running');
     output = '';
     const started = spawn(TSX, ['server/main.ts'], {
@@ -69,8 +82,10 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
         PORT: String(port),
         HOST: '127.0.0.1',
         PUBLIC_URL: url,
-        REDIS_URL: redisUrl,
+        // Empty, not absent: a REDIS_URL from the environment must not win over the embedded store.
+        REDIS_URL: onSqlite ? '' : redisUrl,
         REDIS_PREFIX: prefix,
+        DATA_DIR: dataDir ?? '',
         LOG_LEVEL: 'warn',
         TICK_MS: String(options.tickMs ?? 100),
         ...options.env,
@@ -85,6 +100,32 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
     started.once('exit', () => {
       if (child === started) child = null;
     });
+    return started;
+  }
+
+  async function refusal(): Promise<{ code: number | null; output: string }> {
+    const started = spawnServer();
+    const exited = new Promise<number | null>((resolve) => started.once('exit', (exitCode) => resolve(exitCode)));
+    const answered = (async () => {
+      const until = Date.now() + 20_000;
+      while (child === started && Date.now() < until) {
+        if (await healthy()) return true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return false;
+    })();
+    if (await Promise.race([answered, exited.then(() => false)])) {
+      await kill();
+      throw new Error(`the server started instead of refusing:\n${output}`);
+    }
+    const code = await exited;
+    // Its pipes may still hold the last lines.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { code, output };
+  }
+
+  async function start(): Promise<void> {
+    const started = spawnServer();
     const until = Date.now() + 20_000;
     while (!(await healthy())) {
       if (child !== started) throw new Error(`the server exited while starting:\n${output}`);
@@ -121,7 +162,11 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
 
   async function cleanup(): Promise<void> {
     await kill();
-    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60 });
+    if (dataDir) {
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+      return;
+    }
+    const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60, lobbyExpirySeconds: 60 });
     try {
       await store.flushPrefix();
     } finally {
@@ -129,5 +174,5 @@ export async function serverProcess(options: { redisUrl?: string; tickMs?: numbe
     }
   }
 
-  return { url, port, prefix, start, kill, stop, output: () => output, cleanup };
+  return { url, port, prefix, dataDir, start, refusal, stop, output: () => output, kill, cleanup };
 }
