@@ -34,6 +34,8 @@ export interface Config {
   corsOrigins: string[];
   /** MAX_PARTICIPANTS — people per event, default 20000: one event cannot eat the server. */
   maxParticipants: number;
+  /** MAX_LOBBY_EVENTS_PER_ADDRESS — events created from one address that may wait in the lobby at once, default 50: an organizer prepares a few, a script cannot fill the server. */
+  maxLobbyEventsPerAddress: number;
   /** RATE_LIMIT_CREATE — events created per IP per minute, default 20. */
   rateLimitCreate: number;
   /** RATE_LIMIT_JOIN — joins per IP per minute, default 1200 (a whole hall can sit behind one venue NAT address). */
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.ADMIN_TOKEN || undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     maxParticipants: integer(env, 'MAX_PARTICIPANTS', 20_000, 1, 1_000_000),
+    maxLobbyEventsPerAddress: integer(env, 'MAX_LOBBY_EVENTS_PER_ADDRESS', 50, 1, 1_000_000),
     rateLimitCreate: integer(env, 'RATE_LIMIT_CREATE', 20, 1, 1_000_000),
     rateLimitJoin: integer(env, 'RATE_LIMIT_JOIN', 1200, 1, 10_000_000),
     rateLimitRatings: integer(env, 'RATE_LIMIT_RATINGS', 6000, 1, 10_000_000),

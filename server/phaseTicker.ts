@@ -38,8 +38,8 @@ export class PhaseTicker {
       const now = Date.now();
       if (now - this.lastSweepAt >= SWEEP_MS) {
         this.lastSweepAt = now;
-        const deleted = await this.events.store.sweep(now);
-        if (deleted > 0) this.log.info(`deleted ${deleted} event(s) past their retention or left in the lobby`);
+        const deleted = await this.events.sweep(now);
+        if (deleted.length > 0) this.log.info(`deleted ${deleted.length} event(s) past their retention or left in the lobby`);
       }
     } catch (error) {
       this.report(error);

@@ -31,6 +31,8 @@ export interface EventRecord extends EventSettings {
   /** Seeds the deterministic tie-breaks of matching. */
   seed: number;
   createdAt: number;
+  /** A hash of the address that created it (never shown): caps the events one network keeps in the lobby. */
+  createdFrom?: string;
 }
 
 export interface Participant {

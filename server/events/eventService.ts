@@ -16,6 +16,7 @@ import type {
   RoundState,
   SeatingPlan,
 } from '../../shared/domain';
+import type { EventGoneReason } from '../../shared/protocol';
 import { advanceDue, applyAction, lobbyState, remainingMsAt, roundAhead, roundNeedingPlan } from '../../shared/roundEngine';
 import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
 import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
@@ -42,6 +43,8 @@ export interface EventNotifier {
   peopleChanged(eventId: string, participantIds: string[]): void;
   /** This person's link no longer works (removed, or a new link issued): their phones are disconnected. */
   linkRevoked(eventId: string, participantId: string): void;
+  /** The event no longer exists (the organizer deleted it, or its time was up): its open pages are told. */
+  eventDeleted(eventId: string, reason: EventGoneReason): void;
 }
 
 const silent: EventNotifier = {
@@ -51,6 +54,7 @@ const silent: EventNotifier = {
   seatsChanged() {},
   peopleChanged() {},
   linkRevoked() {},
+  eventDeleted() {},
 };
 
 /** What a move to another table did. */
@@ -114,7 +118,7 @@ export class EventService {
 
   constructor(
     readonly store: Store,
-    private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants' | 'retentionDays'>,
+    private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants' | 'retentionDays' | 'lobbyExpiryDays' | 'maxLobbyEventsPerAddress'>,
     private readonly now: () => number = Date.now,
   ) {
     warmPlanner();
@@ -138,7 +142,16 @@ export class EventService {
 
   // ---- events -----------------------------------------------------------------
 
-  async createEvent(input: CreateEventInput): Promise<CreatedEvent> {
+  /** `address`: who asks, to cap the events one network keeps waiting in the lobby. */
+  async createEvent(input: CreateEventInput, address?: string): Promise<CreatedEvent> {
+    const createdFrom = address === undefined ? undefined : sha256(`address ${address}`);
+    if (createdFrom && (await this.store.countLobbyEvents(createdFrom)) >= this.config.maxLobbyEventsPerAddress) {
+      throw new HttpError(
+        429,
+        `This network already has ${this.config.maxLobbyEventsPerAddress} events waiting in the lobby. Start or delete one of them first ` +
+          `(an event nobody touches for ${this.config.lobbyExpiryDays} days is deleted by itself).`,
+      );
+    }
     const organizerKey = newSecret();
     for (let attempt = 0; attempt < 10; attempt++) {
       const event: EventRecord = {
@@ -153,6 +166,7 @@ export class EventService {
         organizerKeyHash: sha256(organizerKey),
         seed: newSeed(),
         createdAt: this.now(),
+        ...(createdFrom ? { createdFrom } : {}),
       };
       if (!(await this.store.createEvent(event, lobbyState()))) continue; // join code taken: draw another
       const base = this.config.publicUrl;
@@ -210,6 +224,17 @@ export class EventService {
   async deleteEvent(eventId: string): Promise<void> {
     await this.store.deleteEvent(eventId);
     this.changed(eventId);
+    this.notifier.eventDeleted(eventId, 'deleted');
+  }
+
+  /** Deletes the events whose time is up (retention over, or left in the lobby); pages still open on them are told. */
+  async sweep(now: number): Promise<string[]> {
+    const deleted = await this.store.sweep(now);
+    for (const eventId of deleted) {
+      this.changed(eventId);
+      this.notifier.eventDeleted(eventId, 'expired');
+    }
+    return deleted;
   }
 
   // ---- people -----------------------------------------------------------------

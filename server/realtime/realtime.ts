@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Participant, PublicEventState } from '../../shared/domain';
-import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack, type EventGoneReason, type PingReply } from '../../shared/protocol';
+import { ClientEvents, PROTOCOL_VERSION, ServerEvents, type Ack, type PingReply } from '../../shared/protocol';
 import { OrganizerActionSchema, RatingSchema, describeIssues } from '../../shared/schemas';
 import { HttpError } from '../errors';
 import { STORE_FULL_MESSAGE, isStoreFull } from '../store/unavailable';
@@ -232,10 +232,6 @@ export class Realtime {
       throw new HttpError(401, 'This link was replaced by a new one: open the new link. Nothing was saved.');
     }
     return owner.participant;
-  }
-
-  eventDeleted(eventId: string, reason?: EventGoneReason): void {
-    this.fanout.eventDeleted(eventId, reason);
   }
 
   /** Before the HTTP server closes: drop phones (they reconnect to another instance or after a restart). */

@@ -181,12 +181,16 @@ export class RedisStore implements Store {
   async createEvent(event: EventRecord, state: RoundState): Promise<boolean> {
     const claimed = await this.client.set(this.codeKey(event.code), event.id, { condition: 'NX' });
     if (claimed !== 'OK') return false;
-    await this.client
+    const multi = this.client
       .multi()
       .set(this.key(event.id, 'event'), JSON.stringify(event))
       .set(this.key(event.id, 'state'), JSON.stringify(state))
-      .zAdd(this.lobbyKey, { score: this.lobbyExpiresAt(), value: event.id })
-      .exec();
+      .zAdd(this.lobbyKey, { score: this.lobbyExpiresAt(), value: event.id });
+    if (event.createdFrom) {
+      // Outlives every event in it: each expires from the lobby within the lobby expiry of its last write.
+      multi.sAdd(this.lobbyFromKey(event.createdFrom), event.id).expire(this.lobbyFromKey(event.createdFrom), this.options.lobbyExpirySeconds * 2);
+    }
+    await multi.exec();
     return true;
   }
 
@@ -388,15 +392,30 @@ export class RedisStore implements Store {
     return this.client.zRangeByScore(this.dueKey, '-inf', now);
   }
 
-  async sweep(now: number): Promise<number> {
-    let deleted = 0;
+  async sweep(now: number): Promise<string[]> {
+    const deleted: string[] = [];
     for (const eventId of await this.client.zRangeByScore(this.lobbyKey, '-inf', now)) {
       const claimed = await this.client.eval(CLAIM_EXPIRED_SCRIPT, { keys: [this.lobbyKey], arguments: [eventId, String(now)] });
       if (claimed !== 1) continue;
       await this.deleteEvent(eventId);
-      deleted++;
+      deleted.push(eventId);
     }
     return deleted;
+  }
+
+  private lobbyFromKey(createdFrom: string): string {
+    return `${this.prefix}lobbyFrom:${createdFrom}`;
+  }
+
+  async countLobbyEvents(createdFrom: string): Promise<number> {
+    const key = this.lobbyFromKey(createdFrom);
+    const ids = await this.client.sMembers(key);
+    if (ids.length === 0) return 0;
+    // The set only grows at creation; an event that started, expired or was deleted has left the lobby zset.
+    const scores = await this.client.zmScore(this.lobbyKey, ids);
+    const left = ids.filter((_, i) => scores[i] === null);
+    if (left.length) await this.client.sRem(key, left);
+    return ids.length - left.length;
   }
 
   async deleteEvent(eventId: string): Promise<void> {

@@ -95,6 +95,8 @@ export class SqliteStore implements Store {
       due: db.prepare('SELECT id FROM events WHERE due_at <= ?').pluck(),
       expired: db.prepare('SELECT id FROM events WHERE expires_at <= ?').pluck(),
       deleteEvent: db.prepare('DELETE FROM events WHERE id = ?'),
+      // A full look at the events in the lobby: a handful per organizer, checked once per event created.
+      lobbyFrom: db.prepare(`SELECT count(*) FROM events WHERE status = 'lobby' AND json_extract(record, '$.createdFrom') = ?`).pluck(),
       deleteExpired: db.prepare('DELETE FROM events WHERE id = ? AND expires_at <= ?'),
     };
   }
@@ -363,13 +365,17 @@ export class SqliteStore implements Store {
     return this.sql.due.all(now) as string[];
   }
 
-  async sweep(now: number): Promise<number> {
+  async sweep(now: number): Promise<string[]> {
     const expired = this.sql.expired.all(now) as string[];
     // Each only if still expired when its turn comes: a join queued meanwhile keeps a lobby alive.
     const deleted = await Promise.all(
       expired.map((eventId) => this.write(() => this.sql.deleteExpired.run(eventId, now).changes, () => this.forgetKept(eventId))),
     );
-    return deleted.reduce((sum, n) => sum + n, 0);
+    return expired.filter((_, i) => deleted[i]! > 0);
+  }
+
+  async countLobbyEvents(createdFrom: string): Promise<number> {
+    return this.sql.lobbyFrom.get(createdFrom) as number;
   }
 
   async deleteEvent(eventId: string): Promise<void> {

@@ -76,9 +76,12 @@ export interface Store {
   /**
    * Deletes the events whose time is up at `now`: ended longer ago than the retention
    * period, or still in the lobby with no write to them for the lobby expiry. Returns
-   * how many it deleted (a store may also let some go by itself, as Redis does).
+   * the ids it deleted (a store may also let some go by itself, as Redis does).
    */
-  sweep(now: number): Promise<number>;
+  sweep(now: number): Promise<string[]>;
+
+  /** How many events created from this address (its hash, `EventRecord.createdFrom`) are still in the lobby. */
+  countLobbyEvents(createdFrom: string): Promise<number>;
 
   /** Removes the event and everything about it (tokens, code, plans, ratings, follow-ups). */
   deleteEvent(eventId: string): Promise<void>;

@@ -77,6 +77,30 @@ describe.each(STORE_KINDS)('an event that is gone, on the %s store', (kind) => {
     expect((await refusal({ v, token: mentee.token })).data).toEqual({ code: 'token_unknown' });
   });
 
+  it('tells the pages of an event left untouched in the lobby that it expired, when the sweep deletes it', async () => {
+    server = await startServer(kind);
+    const http = api(server.url);
+    const idle = (await http.post('/api/events', { name: 'Never started' })).body;
+    const kept = (await http.post('/api/events', { name: 'Started', rounds: 2, roundSeconds: 600 })).body;
+    await http.post('/api/join', { code: kept.code, name: 'Grace', role: 'mentor' });
+    await http.post('/api/join', { code: kept.code, name: 'Ada', role: 'mentee' });
+    await http.post(`/api/events/${kept.id}/actions`, { action: 'start' }, kept.organizerKey);
+    const v = PROTOCOL_VERSION;
+    const projector = socket({ v, eventId: idle.id });
+    const other = socket({ v, eventId: kept.id });
+    await Promise.all([connected(projector), connected(other)]);
+    const told = new Promise<unknown>((resolve) => projector.on('event:gone', resolve));
+    let otherTold = false;
+    other.on('event:gone', () => (otherTold = true));
+
+    // What the phase ticker does once a minute, seen a day after the test store's hour in the lobby.
+    expect(await server.app.events.sweep(Date.now() + 86_400_000)).toEqual([idle.id]);
+    expect(await told).toEqual({ id: idle.id, reason: 'expired' });
+    expect((await http.get(`/api/events/${idle.id}/state`)).status).toBe(404);
+    expect((await http.get(`/api/events/${kept.id}/state`)).status).toBe(200);
+    expect(otherTold).toBe(false);
+  });
+
   it('gives every refused handshake a reason a page can branch on', async () => {
     const { event, mentor } = await openEvent();
     const v = PROTOCOL_VERSION;

@@ -190,6 +190,25 @@ describe('secrets, limits and headers', () => {
     expect((await http.post('/api/events', { name: 'X' }, 'the-admin-token-for-tests')).status).toBe(201);
   });
 
+  it.each(STORE_KINDS)('caps the events one address keeps waiting in the lobby; starting or deleting one frees a place (%s)', async (kind) => {
+    const server = await boot(kind, { config: { maxLobbyEventsPerAddress: 3 } });
+    const http = api(server.url);
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push((await http.post('/api/events', { name: `Prepared ${i}`, roundSeconds: 600 })).body);
+    const refused = await http.post('/api/events', { name: 'One too many' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/This network already has 3 events waiting in the lobby\. Start or delete one of them first/);
+
+    // A deleted event and a started one no longer wait in the lobby.
+    expect((await http.del(`/api/events/${made[0].id}`, made[0].organizerKey)).status).toBe(200);
+    expect((await http.post('/api/events', { name: 'After a delete' })).status).toBe(201);
+    expect((await http.post('/api/events', { name: 'Still capped' })).status).toBe(429);
+    await http.post('/api/join', { code: made[1].code, name: 'Grace', role: 'mentor' });
+    await http.post('/api/join', { code: made[1].code, name: 'Ada', role: 'mentee' });
+    expect((await http.post(`/api/events/${made[1].id}/actions`, { action: 'start' }, made[1].organizerKey)).status).toBe(200);
+    expect((await http.post('/api/events', { name: 'After a start' })).status).toBe(201);
+  });
+
   it.each(STORE_KINDS)('rate-limits creating, joining and rating per address (%s, shared between instances on Redis)', async (kind) => {
     const prefix = testPrefix();
     const limits = { rateLimitCreate: 3, rateLimitJoin: 4, rateLimitRatings: 2 };

@@ -78,6 +78,7 @@ export async function startServer(
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests create many events from one address; the limits have tests of their own.
     rateLimitCreate: 10_000,
+    maxLobbyEventsPerAddress: 10_000,
     ...options.config,
   };
   const app = await buildApp({ config, store, ...(options.logStream ? { logStream: options.logStream } : {}) });

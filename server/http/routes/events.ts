@@ -31,7 +31,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
         if (!presented) throw new HttpError(401, 'Creating events on this server needs the admin token: send "Authorization: Bearer <ADMIN_TOKEN>".');
         if (!sameSecret(presented, adminToken)) throw new HttpError(403, 'That admin token is not the one this server was started with.');
       }
-      return reply.status(201).send(await events.createEvent(request.body));
+      return reply.status(201).send(await events.createEvent(request.body, request.ip));
     },
   );
 
@@ -86,7 +86,6 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     await events.authorizeOrganizer(request.params.id, bearer(request));
     await events.deleteEvent(request.params.id);
     await app.limiter.forgetEvent(request.params.id);
-    app.realtime.eventDeleted(request.params.id);
     return { ok: true };
   });
 }
