@@ -3,9 +3,9 @@
 // without it (a restart on a fresh store, on the same port). Each page says in words
 // that the event no longer exists, and no countdown keeps running on stale tables — not
 // a "Reconnecting…" that never ends, and no join form inviting people to sign up again.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORGANIZER_LAPTOP, PHONE, PROJECTOR, launchBrowser, screenshotAt } from '../support/browser';
+import { ORGANIZER_LAPTOP, PHONE, PROJECTOR, launchBrowser, openCountingDown, screenshotAt } from '../support/browser';
 import { api } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
 import { serverProcess, type ServerProcess } from '../support/serverProcess';
@@ -23,15 +23,7 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
 
-/** Opens `url` in a context of its own and waits until its countdown runs. */
-async function open(url: string, options: Parameters<Browser['newContext']>[0]): Promise<Page> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.locator('[data-remaining-ms]:not([data-remaining-ms=""])').first().waitFor({ timeout: 10_000 });
-  return page;
-}
+const open = (url: string, options: BrowserContextOptions) => openCountingDown(browser, contexts, url, options);
 
 /** An event in round 1 with two mentors and two mentees, and the three kinds of page on it. */
 async function roomWithPages(base: string) {

@@ -3,10 +3,10 @@
 // gone, then returns to the right seat and remaining time with no second join. A rating
 // given while the server is down is sent once it is back.
 import { parse } from 'csv-parse/sync';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeView } from '../../shared/domain';
-import { ORGANIZER_LAPTOP, PHONE, PROJECTOR, countdownDeadline, launchBrowser } from '../support/browser';
+import { ORGANIZER_LAPTOP, PHONE, PROJECTOR, countdownDeadline, launchBrowser, openCountingDown } from '../support/browser';
 import { api } from '../support/http';
 import { serverProcess, type ServerProcess } from '../support/serverProcess';
 import { PhonePage, remainingMs } from './pages';
@@ -26,14 +26,7 @@ afterAll(async () => {
   await server?.cleanup();
 });
 
-async function open(url: string, options: Parameters<Browser['newContext']>[0]): Promise<Page> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.locator('[data-remaining-ms]:not([data-remaining-ms=""])').first().waitFor({ timeout: 10_000 });
-  return page;
-}
+const open = (url: string, options: BrowserContextOptions) => openCountingDown(browser, contexts, url, options);
 
 const reconnecting = (page: Page) => page.getByTestId('connection-note').count();
 

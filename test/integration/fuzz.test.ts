@@ -5,9 +5,10 @@ import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { sha256 } from '../../server/secrets';
+import { everythingStored } from '../support/eventDump';
 import { api } from '../support/http';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
+import { connectSocket } from '../support/sockets';
 
 const RUNS_PER_TARGET = Number(process.env.FUZZ_RUNS ?? 700);
 
@@ -116,22 +117,7 @@ async function targetEvent(server: TestServer) {
   return { event, people };
 }
 
-/** Everything stored about the event, as one string. */
-async function everything(server: TestServer, eventId: string, tokens: string[]): Promise<string> {
-  const { store } = server;
-  const [event, state, participants, plans, ratings, followUps] = await Promise.all([
-    store.getEvent(eventId),
-    store.getState(eventId),
-    store.listParticipants(eventId),
-    store.listPlans(eventId),
-    store.listRatings(eventId),
-    store.listFollowUps(eventId),
-  ]);
-  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-  // Whose links still work: a fresh link issued by mistake would change this.
-  const links = await Promise.all(tokens.map((token) => store.ownerOfToken(sha256(token))));
-  return JSON.stringify({ event, state, participants: [...participants].sort(byId), plans, ratings, followUps, links });
-}
+const everything = (server: TestServer, eventId: string, tokens: string[]) => everythingStored(server.store, eventId, tokens);
 
 describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
   it(`survives ${RUNS_PER_TARGET * 20}+ malformed inputs without a 5xx or a change`, async () => {
@@ -234,13 +220,7 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
     }
 
     // The socket events, from each kind of socket that might send them.
-    const connect = (auth: Record<string, unknown>) =>
-      new Promise<Socket>((resolve, reject) => {
-        const socket = io(server.url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, ...auth }, forceNew: true, reconnection: false });
-        sockets.push(socket);
-        socket.once('connect', () => resolve(socket));
-        socket.once('connect_error', reject);
-      });
+    const connect = (auth: Record<string, unknown>) => connectSocket(server.url, auth, sockets);
     const phone = await connect({ token: mentor.token });
     const control = await connect({ eventId: event.id, organizerKey: event.organizerKey });
     const socketTargets: [Socket, string, fc.Arbitrary<unknown>][] = [

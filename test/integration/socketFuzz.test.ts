@@ -6,10 +6,11 @@ import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sha256 } from '../../server/secrets';
 import { ClientEvents, PROTOCOL_VERSION } from '../../shared/protocol';
+import { everythingStored } from '../support/eventDump';
 import { api } from '../support/http';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
+import { connectSocket } from '../support/sockets';
 
 const servers: TestServer[] = [];
 const sockets: Socket[] = [];
@@ -26,20 +27,7 @@ const junk = fc.oneof(
   fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'round', 'score', 'targetId', 'action', 'seconds', 'clientSentAt'), fc.anything({ maxDepth: 1 })),
 );
 
-/** Everything stored about the event, as one string (with whose links still work). */
-async function everything(server: TestServer, eventId: string, tokens: string[]): Promise<string> {
-  const { store } = server;
-  const [event, state, participants, plans, ratings, followUps] = await Promise.all([
-    store.getEvent(eventId),
-    store.getState(eventId),
-    store.listParticipants(eventId),
-    store.listPlans(eventId),
-    store.listRatings(eventId),
-    store.listFollowUps(eventId),
-  ]);
-  const links = await Promise.all(tokens.map((token) => store.ownerOfToken(sha256(token))));
-  return JSON.stringify({ event, state, participants: [...participants].sort((a, b) => a.id.localeCompare(b.id)), plans, ratings, followUps, links });
-}
+const everything = (server: TestServer, eventId: string, tokens: string[]) => everythingStored(server.store, eventId, tokens);
 
 /** A bare WebSocket speaking engine.io by hand: what it was sent, and whether it closed. */
 function rawSocket(url: string, query = 'EIO=4&transport=websocket'): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<void> }> {
@@ -74,13 +62,7 @@ describe.each(STORE_KINDS)('socket fuzzing on the %s store', (kind) => {
     const count = (what: string, n = 1) => void (tried[what] = (tried[what] ?? 0) + n);
     const problems: string[] = [];
 
-    const connect = (auth: Record<string, unknown>) =>
-      new Promise<Socket>((resolve, reject) => {
-        const socket = io(server.url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, ...auth }, forceNew: true, reconnection: false });
-        sockets.push(socket);
-        socket.once('connect', () => resolve(socket));
-        socket.once('connect_error', reject);
-      });
+    const connect = (auth: Record<string, unknown>) => connectSocket(server.url, auth, sockets);
     const phone = await connect({ token: mentor.token });
     const screen = await connect({ eventId: event.id });
     const control = await connect({ eventId: event.id, organizerKey: event.organizerKey });

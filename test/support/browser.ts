@@ -201,3 +201,13 @@ export async function overflows(page: Page): Promise<{ x: number; y: number }> {
     y: Math.max(0, document.documentElement.scrollHeight - document.documentElement.clientHeight),
   }));
 }
+
+/** Opens `url` in a context of its own (added to `contexts` for closing) and waits until its countdown runs. */
+export async function openCountingDown(browser: Browser, contexts: BrowserContext[], url: string, options: BrowserContextOptions): Promise<Page> {
+  const context = await browser.newContext(options);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.locator('[data-remaining-ms]:not([data-remaining-ms=""])').first().waitFor({ timeout: 10_000 });
+  return page;
+}
