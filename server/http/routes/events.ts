@@ -1,4 +1,5 @@
-// Creating, reading, steering, exporting and deleting an event.
+// Creating, reading, steering, exporting and deleting an event. Creating checks the admin
+// token when the server sets one; the organizer routes check the event's key in one hook (../auth.ts).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
@@ -7,9 +8,9 @@ import { CreateEventSchema, OrganizerActionSchema } from '../../../shared/schema
 import { resultsCsv } from '../../events/resultsCsv';
 import { HttpError } from '../../errors';
 import { sameSecret } from '../../secrets';
-import { bearer } from '../auth';
+import { bearer, organizerRoutes } from '../auth';
+import { EventParams } from '../params';
 
-const EventParams = z.object({ id: z.string().min(1).max(64) });
 const QrQuery = z.object({
   role: z.enum(['mentee', 'mentor'], { error: 'role must be "mentee" or "mentor"' }).optional(),
 });
@@ -50,20 +51,30 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  await app.register(organizerRoutes(steeringRoutes));
+}
+
+/** Steering, exporting and deleting: the organizer's, with the event's key. */
+async function steeringRoutes(app: FastifyInstance): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const events = app.events;
+
   api.post(
     '/api/events/:id/actions',
-    { schema: { params: EventParams, body: OrganizerActionSchema, tags: ['organizer'], summary: 'start | pause | resume | extend | skip | end' } },
+    {
+      // The same budgets as an action from Control's socket (limits/limiter.ts): this network's
+      // before the key is checked, the event's after.
+      preHandler: async (request) => app.limiter.take('actionsPerAddress', request.ip),
+      schema: { params: EventParams, body: OrganizerActionSchema, tags: ['organizer'], summary: 'start | pause | resume | extend | skip | end' },
+    },
     async (request) => {
-      // The same budgets as an action from Control's socket (limits/limiter.ts).
-      await app.limiter.take('actionsPerAddress', request.ip);
-      await events.authorizeOrganizer(request.params.id, bearer(request));
       await app.limiter.take('actionsPerEvent', request.params.id);
       return events.act(request.params.id, request.body.action, request.body.seconds, request.body.from);
     },
   );
 
   api.get('/api/events/:id/export.csv', { schema: { params: EventParams, tags: ['organizer'], summary: 'Results: one row per pairing' } }, async (request, reply) => {
-    const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+    const event = request.organizerEvent;
     const [snapshot, ratings] = await Promise.all([events.load(event.id), events.store.listRatings(event.id)]);
     const csv = resultsCsv(snapshot.state, [...snapshot.plans.values()], snapshot.people, ratings);
     return reply
@@ -76,14 +87,13 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     '/api/events/:id/export.json',
     { schema: { params: EventParams, tags: ['organizer'], summary: 'Everything as data: the event, people, every pairing with ratings, tags and notes, follow-ups' } },
     async (request, reply) => {
-      const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+      const event = request.organizerEvent;
       const data = await events.exportData(event.id);
       return reply.header('content-disposition', `attachment; filename="tablehop-${event.code}-results.json"`).header('cache-control', 'no-store').send(data);
     },
   );
 
   api.delete('/api/events/:id', { schema: { params: EventParams, tags: ['organizer'], summary: 'Delete the event and everything about it' } }, async (request) => {
-    await events.authorizeOrganizer(request.params.id, bearer(request));
     await events.deleteEvent(request.params.id);
     await app.limiter.forgetEvent(request.params.id);
     return { ok: true };

@@ -3,7 +3,6 @@
 // follow-ups at the end).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   ContactSchema,
   FollowUpSchema,
@@ -17,28 +16,25 @@ import {
 import { HttpError, badRequest } from '../../errors';
 import { emailProblems, parseRosterCsv, refuseImport } from '../../events/rosterCsv';
 import type { Participant } from '../../../shared/domain';
-import { bearer } from '../auth';
+import { organizerRoutes, participantRoutes } from '../auth';
+import { EventParams, PersonParams } from '../params';
 
 const WRONG_CODE_WINDOW_SECONDS = 600;
 /** A registration export of 20,000 rows is a few MB. */
 export const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
-const EventParams = z.object({ id: z.string().min(1).max(64) });
-const PersonParams = EventParams.extend({ participantId: z.string().min(1).max(64) });
 
 export async function peopleRoutes(app: FastifyInstance): Promise<void> {
-  const api = app.withTypeProvider<ZodTypeProvider>();
-  const events = app.events;
   // A roster can be posted straight from a spreadsheet export. Kept as bytes: the importer
   // reads the encoding itself, so a file that is not UTF-8 is refused instead of garbled.
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
-  const participantView = (eventCode: string, participant: Participant, token: string) => ({
-    id: participant.id,
-    name: participant.name,
-    role: participant.role,
-    ...(participant.table !== undefined ? { table: participant.table } : {}),
-    token,
-    joinUrl: events.personalUrl(eventCode, participant, token),
-  });
+  await app.register(joinRoutes);
+  await app.register(organizerRoutes(rosterRoutes));
+  await app.register(participantRoutes(ownRoutes));
+}
+
+async function joinRoutes(app: FastifyInstance): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const events = app.events;
 
   api.post(
     '/api/join',
@@ -61,6 +57,20 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
       }
     },
   );
+}
+
+/** Importing a roster and changing it in the room: the organizer's, with the event's key. */
+async function rosterRoutes(app: FastifyInstance): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const events = app.events;
+  const participantView = (eventCode: string, participant: Participant, token: string) => ({
+    id: participant.id,
+    name: participant.name,
+    role: participant.role,
+    ...(participant.table !== undefined ? { table: participant.table } : {}),
+    token,
+    joinUrl: events.personalUrl(eventCode, participant, token),
+  });
 
   api.post(
     '/api/events/:id/participants',
@@ -70,7 +80,7 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
       schema: { params: EventParams, tags: ['organizer'], summary: 'Import people: JSON {participants:[…]} or text/csv name,role,topics,goal,email' },
     },
     async (request, reply) => {
-      const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+      const event = request.organizerEvent;
       const known = new Map<string, string>();
       for (const p of await events.activeParticipants(event.id)) if (p.email) known.set(p.email.toLowerCase(), p.name);
       let people;
@@ -93,7 +103,6 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/events/:id/participants/:participantId/presence',
     { schema: { params: PersonParams, body: PresenceSchema, tags: ['organizer'], summary: 'Mark someone absent (left out of the next rounds) or present' } },
     async (request) => {
-      await events.authorizeOrganizer(request.params.id, bearer(request));
       const person = await events.setPresence(request.params.id, request.params.participantId, request.body.present);
       return { id: person.id, present: !person.absent };
     },
@@ -103,7 +112,6 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/events/:id/participants/:participantId',
     { schema: { params: PersonParams, tags: ['organizer'], summary: 'Remove someone: gone from the roster and later rounds; past pairings and ratings stay in the exports' } },
     async (request) => {
-      await events.authorizeOrganizer(request.params.id, bearer(request));
       await events.removePerson(request.params.id, request.params.participantId);
       return { id: request.params.participantId, removed: true };
     },
@@ -113,7 +121,6 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/events/:id/participants/:participantId/table',
     { schema: { params: PersonParams, body: MoveSchema, tags: ['organizer'], summary: 'Seat a mentee at a table for the coming round ({"table": null} takes it back)' } },
     async (request) => {
-      await events.authorizeOrganizer(request.params.id, bearer(request));
       return events.moveMentee(request.params.id, request.params.participantId, request.body.table);
     },
   );
@@ -122,14 +129,20 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/events/:id/participants/:participantId/link',
     { schema: { params: PersonParams, body: NewLinkSchema, tags: ['organizer'], summary: 'A fresh personal link (and QR) for someone; their old link stops working' } },
     async (request, reply) => {
-      const event = await events.authorizeOrganizer(request.params.id, bearer(request));
+      const event = request.organizerEvent;
       const { participant, token } = await events.newLink(event, request.params.participantId);
       return reply.status(201).send(participantView(event.code, participant, token));
     },
   );
+}
+
+/** What a phone does for itself, with its participant token. */
+async function ownRoutes(app: FastifyInstance): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const events = app.events;
 
   api.get('/api/me', { schema: { tags: ['people'], summary: "A participant's own view: seat, next seat, countdown" } }, async (request) => {
-    const { event, participant } = await events.participantForToken(bearer(request));
+    const { event, participant } = request;
     return events.meView(event.id, participant.id);
   });
 
@@ -139,7 +152,7 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/me/presence',
     { config: ownLimit, schema: { body: PresenceSchema, tags: ['people'], summary: '"I have to leave" ({"present": false}) or "I\'m back" ({"present": true})' } },
     async (request) => {
-      const { event, participant } = await events.participantForToken(bearer(request));
+      const { event, participant } = request;
       const updated = await events.setOwnPresence(event.id, participant, request.body.present);
       return { id: updated.id, present: !updated.absent };
     },
@@ -149,7 +162,7 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/me/follow-ups',
     { config: ownLimit, schema: { body: FollowUpSchema, tags: ['people'], summary: 'At the end: "I\'d like to follow up" with someone you met (or not)' } },
     async (request) => {
-      const { event, participant } = await events.participantForToken(bearer(request));
+      const { event, participant } = request;
       await events.setFollowUp(event.id, participant, request.body.targetId, request.body.follow);
       return { targetId: request.body.targetId, follow: request.body.follow };
     },
@@ -159,7 +172,7 @@ export async function peopleRoutes(app: FastifyInstance): Promise<void> {
     '/api/me/contact',
     { config: ownLimit, schema: { body: ContactSchema, tags: ['people'], summary: 'At the end: the email shared only with people who tick you back' } },
     async (request) => {
-      const { event, participant } = await events.participantForToken(bearer(request));
+      const { event, participant } = request;
       await events.setContact(event.id, participant, request.body.email);
       return { email: request.body.email };
     },

@@ -1,16 +1,24 @@
+// Rating someone you sat with: a phone's own call, with its participant token.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { RatingSchema } from '../../../shared/schemas';
-import { bearer } from '../auth';
+import { participantRoutes } from '../auth';
 
-export async function ratingRoutes(app: FastifyInstance): Promise<void> {
+export const ratingRoutes = participantRoutes(async (app: FastifyInstance) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.post('/api/ratings', { schema: { body: RatingSchema, tags: ['people'], summary: 'Rate someone you sat with (sending again updates)' } }, async (request, reply) => {
-    // The same budgets as a rating over the socket (limits/limiter.ts).
-    await app.limiter.take('ratingsPerAddress', request.ip);
-    const { event, participant } = await app.events.participantForToken(bearer(request));
-    await app.limiter.take('ratingsPerPerson', participant.id);
-    await app.events.rate(event.id, participant, request.body);
-    return reply.status(201).send({ ok: true, round: request.body.round, targetId: request.body.targetId });
-  });
-}
+  api.post(
+    '/api/ratings',
+    {
+      // The same budgets as a rating over the socket (limits/limiter.ts): this network's before
+      // the token is checked, the person's after.
+      preHandler: async (request) => app.limiter.take('ratingsPerAddress', request.ip),
+      schema: { body: RatingSchema, tags: ['people'], summary: 'Rate someone you sat with (sending again updates)' },
+    },
+    async (request, reply) => {
+      const { event, participant } = request;
+      await app.limiter.take('ratingsPerPerson', participant.id);
+      await app.events.rate(event.id, participant, request.body);
+      return reply.status(201).send({ ok: true, round: request.body.round, targetId: request.body.targetId });
+    },
+  );
+});
