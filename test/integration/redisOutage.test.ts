@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { freePort } from '../support/cluster';
+import { freePort } from '../support/ports';
 import { api, sleep, waitFor } from '../support/http';
 import { startServer, testPrefix, type TestServer } from '../support/server';
 

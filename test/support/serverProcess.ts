@@ -7,25 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { RedisStore } from '../../server/store/RedisStore';
+import { freePort } from './ports';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What `npx tsx` runs, without npx's own start-up time. */
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 export interface ServerProcess {
   url: string;
