@@ -5,14 +5,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORGANIZER_LAPTOP, PHONE, PROJECTOR, countdownDeadline, launchBrowser } from '../support/browser';
 import { api } from '../support/http';
-import { startServer, type TestServer } from '../support/server';
+import { launchServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  server = await startServer('sqlite');
+  server = await launchServer('sqlite');
   browser = await launchBrowser();
 });
 afterAll(async () => {

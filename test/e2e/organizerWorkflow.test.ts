@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventExport, MeView } from '../../shared/domain';
 import { LAPTOP, PHONE, PHONE_SIZES, launchBrowser } from '../support/browser';
 import { api } from '../support/http';
-import { startServer, type TestServer } from '../support/server';
+import { launchServer, type TestServer } from '../support/server';
 import { ControlPage, PhonePage, ViewChecks } from './pages';
 
 let server: TestServer;
@@ -21,7 +21,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  server = await startServer('sqlite');
+  server = await launchServer('sqlite');
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeView } from '../../shared/domain';
 import { deviceCalls, launchBrowser, newPhone, recordDeviceCalls, setVisibility } from '../support/browser';
 import { api } from '../support/http';
-import { startServer, type TestServer } from '../support/server';
+import { launchServer, type TestServer } from '../support/server';
 import { PhonePage, parseClock, remainingMs } from './pages';
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer('sqlite');
+  server = await launchServer('sqlite');
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -6,14 +6,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECTOR_HD, PROJECTOR_SIZES, launchBrowser, overflows, recordDeviceCalls, screenshotAt, seriousA11yProblems, settle } from '../support/browser';
 import { api } from '../support/http';
-import { startServer, type TestServer } from '../support/server';
+import { launchServer, type TestServer } from '../support/server';
 import { ScreenPage } from './pages';
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer('sqlite');
+  server = await launchServer('sqlite');
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -22,7 +22,7 @@ import {
   recordDeviceCalls,
 } from '../support/browser';
 import { api, sleep } from '../support/http';
-import { startServer, type TestServer } from '../support/server';
+import { launchServer, type TestServer } from '../support/server';
 import { ControlPage, PhonePage, ScreenPage, ViewChecks } from './pages';
 
 let server: TestServer;
@@ -30,7 +30,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  server = await startServer('sqlite');
+  server = await launchServer('sqlite');
   browser = await launchBrowser();
 });
 afterAll(async () => {

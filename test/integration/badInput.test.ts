@@ -1,7 +1,7 @@
 // Bad input gets a clear 4xx that says what to fix, and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeView, PublicEventState } from '../../shared/domain';
-import { startServer, type TestServer } from '../support/server';
+import { launchServer, type TestServer } from '../support/server';
 import { api } from '../support/http';
 
 let server: TestServer;
@@ -10,7 +10,7 @@ let event: { id: string; code: string; organizerKey: string };
 let menteeToken: string;
 
 beforeAll(async () => {
-  server = await startServer('sqlite');
+  server = await launchServer('sqlite');
   http = api(server.url);
   event = (await http.post('/api/events', { name: 'Bad input night', roundSeconds: 600 })).body;
   menteeToken = (await http.post('/api/join', { code: event.code, name: 'Maya', role: 'mentee' })).body.token;

@@ -2,18 +2,15 @@
 // a flat battery) mid-round and started again on the same DATA_DIR: everything anyone was
 // told was saved is there, the phase ticker catches up from the stored deadlines, and a
 // phone that stayed open gets its seat back by itself.
-import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MeView } from '../../shared/domain';
-import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { api, sleep, waitFor } from '../support/http';
-import { me, openEvent, organizer, type PhoneSocket } from '../support/organizer';
+import { me, openEvent, organizer } from '../support/organizer';
+import { openTap } from '../support/sockets';
 import { serverProcess, type ServerProcess } from '../support/serverProcess';
 
 let server: ServerProcess | undefined;
-const phones: PhoneSocket[] = [];
 afterEach(async () => {
-  for (const phone of phones.splice(0)) phone.disconnect();
   await server?.cleanup();
 });
 
@@ -66,8 +63,7 @@ describe('a crash on the embedded store', () => {
     // A phone that stays open through it all, reconnecting by itself as the real page does.
     const ada = people.find((p) => p.name === 'Ada Mentee')!;
     const snapshots: MeView[] = [];
-    const phone: PhoneSocket = io(server.url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, token: ada.token }, reconnectionDelay: 100, reconnectionDelayMax: 500 });
-    phones.push(phone);
+    const { socket: phone } = openTap(server.url, { token: ada.token }, { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
     phone.on('me:snapshot', (view) => void snapshots.push(view));
     await waitFor(() => snapshots.length > 0, 5000, 'the first snapshot');
     expect(snapshots[0]!.seat?.table).toBe(seats.get(ada.id)!.table);

@@ -1,22 +1,16 @@
 // Follow-ups at the end: each person ticks "I'd like to follow up" for people they met;
 // only when both ticked does each see the other's email, on their end screen, live. The
 // export marks the match. Nobody's email shows otherwise.
-import type { Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MeView } from '../../shared/domain';
 import { buildReport } from '../../shared/report';
 import { api, waitFor } from '../support/http';
-import { me, openEvent, organizer, phoneTap, type PhoneSocket } from '../support/organizer';
+import { me, openEvent, organizer } from '../support/organizer';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
+import { phoneTap } from '../support/sockets';
 
 describe.each(STORE_KINDS)('follow-ups on the %s store', (kind) => {
   let server: TestServer | undefined;
-  const sockets: PhoneSocket[] = [];
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) (socket as Socket).disconnect();
-    await server?.close();
-    server = undefined;
-  });
 
   async function endedEvent() {
     server = await startServer(kind);
@@ -52,8 +46,8 @@ describe.each(STORE_KINDS)('follow-ups on the %s store', (kind) => {
     expect(adaView.followUp!.email).toBe('ada@example.org');
     expect(adaView.followUp!.people.map((p) => p.name)).toEqual(['Bo', 'Mentor Mo']);
     expect(adaView.followUp!.people.every((p) => !p.chosen && !p.mutual && p.email === undefined)).toBe(true);
-    const mentorPhone = await phoneTap(server!.url, mentor.token, sockets);
-    const adaPhone = await phoneTap(server!.url, ada.token, sockets);
+    const mentorPhone = await phoneTap(server!.url, mentor.token);
+    const adaPhone = await phoneTap(server!.url, ada.token);
 
     // Ada ticks the mentor: the mentor learns nothing yet; Ada sees no email yet.
     expect((await follow(ada, mentor.id)).body).toEqual({ targetId: mentor.id, follow: true });
@@ -65,9 +59,9 @@ describe.each(STORE_KINDS)('follow-ups on the %s store', (kind) => {
 
     // The mentor ticks back: both end screens show the other's email, pushed to the phones.
     await follow(mentor, ada.id);
-    const pushed = await waitFor(() => adaPhone.received('me:snapshot').find((v: MeView) => entry(v, mentor.id)?.mutual), 5000, "Ada's end screen to show the match");
+    const pushed = await waitFor(() => adaPhone.all('me:snapshot').find((v: MeView) => entry(v, mentor.id)?.mutual), 5000, "Ada's end screen to show the match");
     expect(entry(pushed, mentor.id)).toMatchObject({ mutual: true, email: 'mo@example.org' });
-    const mentorPushed = await waitFor(() => mentorPhone.received('me:snapshot').find((v: MeView) => entry(v, ada.id)?.mutual), 5000, "the mentor's end screen");
+    const mentorPushed = await waitFor(() => mentorPhone.all('me:snapshot').find((v: MeView) => entry(v, ada.id)?.mutual), 5000, "the mentor's end screen");
     expect(entry(mentorPushed, ada.id)!.email).toBe('ada@example.org');
 
     // Bo (joined by QR, no email) and Ada tick each other: a match, but Bo has no email to show…

@@ -3,21 +3,15 @@
 // and the event is byte-for-byte what it was.
 import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { everythingStored } from '../support/eventDump';
 import { api } from '../support/http';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
-import { connectSocket } from '../support/sockets';
+import { connectTap } from '../support/sockets';
 
 const RUNS_PER_TARGET = Number(process.env.FUZZ_RUNS ?? 700);
 
-const servers: TestServer[] = [];
-const sockets: Socket[] = [];
-afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
-  for (const server of servers) await server.close();
-});
 
 // ---- what malformed looks like ------------------------------------------------------
 
@@ -124,7 +118,6 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
     const server = await startServer(kind, {
       config: { rateLimitCreate: 1e6, rateLimitJoin: 1e6, rateLimitRatings: 1e6, rateLimitRatingsPerPerson: 1e6, rateLimitActions: 1e6, rateLimitActionsPerAddress: 1e6, rateLimitPings: 1e6, wrongCodesLimit: 1e6 },
     });
-    servers.push(server);
     const { event, people } = await targetEvent(server);
     const [mentor, , menteeA] = people;
     const tokens = people.map((p) => p.token as string);
@@ -220,7 +213,7 @@ describe.each(STORE_KINDS)('fuzzing on the %s store', (kind) => {
     }
 
     // The socket events, from each kind of socket that might send them.
-    const connect = (auth: Record<string, unknown>) => connectSocket(server.url, auth, sockets);
+    const connect = async (auth: Record<string, unknown>) => (await connectTap(server.url, auth)).raw;
     const phone = await connect({ token: mentor.token });
     const control = await connect({ eventId: event.id, organizerKey: event.organizerKey });
     const socketTargets: [Socket, string, fc.Arbitrary<unknown>][] = [

@@ -4,39 +4,16 @@
 // refused handshakes, ratings and organizer actions over the socket, the clock ping, no
 // per-second chatter, and Control's roster and rating progress.
 import { parse } from 'csv-parse/sync';
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MeView, PublicEventState } from '../../shared/domain';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { api, sleep, waitFor } from '../support/http';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
+import { connectTap, refusedTap, type Payload, type Tap, type TapOptions } from '../support/sockets';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-type Untyped = Socket;
-type ServerEvent = keyof ServerToClientEvents;
-type Payload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
 type SeatMessage = Payload<'seat:changed'>;
 
 const TOPICS = ['design', 'career', 'data'];
-
-/** A connected socket and everything it has received, in order. */
-interface Tap {
-  socket: Client;
-  /** The same socket without the protocol's types, to send what a broken client might. */
-  raw: Untyped;
-  inbox: { event: string; payload: unknown }[];
-  /** Every message of one kind received so far. */
-  all<E extends ServerEvent>(event: E): Payload<E>[];
-  /** Waits for a message of one kind (received at any time) that satisfies `where`. */
-  find<E extends ServerEvent>(event: E, where?: (payload: Payload<E>) => boolean, what?: string): Promise<Payload<E>>;
-  /** Waits until `n` messages of one kind have arrived; returns the n-th. */
-  nth<E extends ServerEvent>(event: E, n: number): Promise<Payload<E>>;
-  /**
-   * A clock:ping round trip. Messages on one socket arrive in order, so anything the
-   * server emitted to this socket before it answered the ping has arrived once this resolves.
-   */
-  sync(): Promise<void>;
-}
 
 interface Person {
   id: string;
@@ -47,66 +24,15 @@ interface Person {
 
 describe.each(STORE_KINDS)('realtime on the %s store', (kind) => {
   let server: TestServer | undefined;
-  const sockets: Client[] = [];
-
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) {
-      socket.io.opts.reconnection = false;
-      socket.disconnect();
-    }
-    await server?.close();
-    server = undefined;
-  });
-
-  function open(auth: Record<string, unknown>, options: Partial<ManagerOptions & SocketOptions> = {}): Tap {
+  const url = () => {
     if (!server) throw new Error('start the server first');
-    const socket: Client = io(server.url, {
-      transports: ['websocket'],
-      auth,
-      forceNew: true,
-      reconnection: false,
-      autoConnect: false,
-      ...options,
-    });
-    sockets.push(socket);
-    const inbox: Tap['inbox'] = [];
-    // Listening before connecting: the snapshot sent on connect must not slip past.
-    socket.onAny((event: string, payload: unknown) => inbox.push({ event, payload }));
-    socket.connect();
-    const all = <E extends ServerEvent>(event: E) => inbox.filter((m) => m.event === event).map((m) => m.payload as Payload<E>);
-    return {
-      socket,
-      raw: socket as unknown as Untyped,
-      inbox,
-      all,
-      find: (event, where = () => true, what = event) => waitFor(() => all(event).find(where), 5000, `${what}`),
-      nth: (event, n) => waitFor(() => all(event)[n - 1], 5000, `message ${n} of ${event}`),
-      async sync() {
-        await socket.timeout(5000).emitWithAck('clock:ping', { clientSentAt: Date.now() });
-      },
-    };
-  }
+    return server.url;
+  };
+  // Each test spells out the handshake it sends, protocol version included.
+  const connect = (auth: Record<string, unknown>, options: TapOptions = {}) => connectTap(url(), auth, { authAsIs: true, ...options });
+  const refusal = (auth: Record<string, unknown>) => refusedTap(url(), auth, { authAsIs: true });
 
-  /** Opens a socket and waits until the server has let it in. */
-  async function connect(auth: Record<string, unknown>, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<Tap> {
-    const tap = open(auth, options);
-    await new Promise<void>((resolve, reject) => {
-      tap.socket.once('connect', () => resolve());
-      tap.socket.once('connect_error', (error) => reject(new Error(`refused: ${error.message}`)));
-    });
-    return tap;
-  }
-
-  /** Opens a socket that the server should refuse; resolves with the refusal's message. */
-  async function refusal(auth: Record<string, unknown>): Promise<string> {
-    const tap = open(auth);
-    return new Promise<string>((resolve, reject) => {
-      tap.socket.once('connect', () => reject(new Error(`connected with ${JSON.stringify(auth)}`)));
-      tap.socket.once('connect_error', (error) => resolve(error.message));
-    });
-  }
-
-  const phone = (person: Person, options: Partial<ManagerOptions & SocketOptions> = {}) => connect({ v: PROTOCOL_VERSION, token: person.token }, options);
+  const phone = (person: Person, options: TapOptions = {}) => connect({ v: PROTOCOL_VERSION, token: person.token }, options);
 
   /** An event with long phases (nothing moves on its own) and people who joined with the code. */
   async function setUp(mentors = 2, mentees = 3) {

@@ -2,20 +2,14 @@
 // round, removing someone, a mentor leaving from their own phone ("I have to leave") and
 // coming back, and a fresh personal link. Every change re-plans the round already shown at
 // once; only the people whose seat changed are told (seat:changed), everyone else keeps theirs.
-import type { Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api, sleep, waitFor } from '../support/http';
-import { me, nextTables, openEvent, organizer, phoneTap, type Person, type PhoneSocket } from '../support/organizer';
+import { me, nextTables, openEvent, organizer, type Person } from '../support/organizer';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
+import { phoneTap } from '../support/sockets';
 
 describe.each(STORE_KINDS)('the roster in the room on the %s store', (kind) => {
   let server: TestServer | undefined;
-  const sockets: PhoneSocket[] = [];
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) (socket as Socket).disconnect();
-    await server?.close();
-    server = undefined;
-  });
 
   /** Mentors 1..m at tables 1..m, mentees after them; one seat per table. */
   async function setUp(mentors: number, mentees: number, settings: Record<string, unknown> = {}) {
@@ -36,7 +30,7 @@ describe.each(STORE_KINDS)('the roster in the room on the %s store', (kind) => {
     await org.act('start');
     await org.act('skip'); // changeover 1: round 2 is shown
     const before = await nextTables(http, people);
-    const taps = new Map(await Promise.all(people.map(async (p) => [p.id, await phoneTap(server!.url, p.token, sockets)] as const)));
+    const taps = new Map(await Promise.all(people.map(async (p) => [p.id, await phoneTap(server!.url, p.token)] as const)));
     // A mentee seated next round at a table whose mentor they have not met yet.
     const [mover, table] = (() => {
       for (const m of mentees) {
@@ -65,14 +59,14 @@ describe.each(STORE_KINDS)('the roster in the room on the %s store', (kind) => {
 
     // seat:changed reaches the people whose seat changed (mentees and the mentors whose table changed), nobody else.
     const told = new Set<string>();
-    await waitFor(() => taps.get(mover.id)!.received('seat:changed').length > 0, 5000, "the mover's seat:changed");
+    await waitFor(() => taps.get(mover.id)!.all('seat:changed').length > 0, 5000, "the mover's seat:changed");
     for (const [id, tap] of taps) {
       await tap.sync();
-      if (tap.received('seat:changed').length) told.add(id);
+      if (tap.all('seat:changed').length) told.add(id);
     }
     const affectedMentors = [target, before.get(mover.id), after.get(sittingThere.id)].flatMap((t) => (t ? [mentorAt(t).id] : []));
     expect([...told].sort()).toEqual([...new Set([...changed, ...affectedMentors])].sort());
-    const message = taps.get(mover.id)!.received('seat:changed')[0];
+    const message = taps.get(mover.id)!.all('seat:changed')[0]!;
     expect(message.nextSeat).toMatchObject({ round: 2, table: target });
 
     // The move holds when round 2 starts, and Control shows it until then.
@@ -152,7 +146,7 @@ describe.each(STORE_KINDS)('the roster in the room on the %s store', (kind) => {
     await http.post('/api/ratings', { round: 1, targetId: partner.id, score: 5, note: 'Kept after removal' }, mentor.token);
     await org.act('skip');
     const before = await nextTables(http, people);
-    const phone = await phoneTap(server!.url, mentor.token, sockets);
+    const phone = await phoneTap(server!.url, mentor.token);
 
     const reply = await org.remove(mentor.id);
     expect(reply.status).toBe(200);
@@ -185,15 +179,15 @@ describe.each(STORE_KINDS)('the roster in the room on the %s store', (kind) => {
     const mentor = mentorAt(2);
     const before = await nextTables(http, people);
     const theirs = mentees.find((m) => before.get(m.id) === 2)!;
-    const menteePhone = await phoneTap(server!.url, theirs.token, sockets);
-    const mentorPhone = await phoneTap(server!.url, mentor.token, sockets);
+    const menteePhone = await phoneTap(server!.url, theirs.token);
+    const mentorPhone = await phoneTap(server!.url, mentor.token);
 
     const leave = await http.post('/api/me/presence', { present: false }, mentor.token);
     expect(leave.status).toBe(200);
     expect(leave.body).toEqual({ id: mentor.id, present: false });
-    const moved = await waitFor(() => menteePhone.received('seat:changed')[0], 5000, 'the mentee to be re-seated');
+    const moved = await waitFor(() => menteePhone.all('seat:changed')[0], 5000, 'the mentee to be re-seated');
     expect(moved.nextSeat?.table ?? null).not.toBe(2);
-    const ownView = await waitFor(() => mentorPhone.received('me:snapshot').find((v) => !v.participant.present), 5000, "the mentor's own view");
+    const ownView = await waitFor(() => mentorPhone.all('me:snapshot').find((v) => !v.participant.present), 5000, "the mentor's own view");
     expect(ownView.nextSeat).toBeNull();
     const after = await nextTables(http, people);
     for (const m of mentees) if (m.id !== theirs.id) expect(after.get(m.id)).toBe(before.get(m.id));
@@ -219,7 +213,7 @@ describe.each(STORE_KINDS)('the roster in the room on the %s store', (kind) => {
   it('issues a fresh personal link that replaces the old one', async () => {
     const { http, event, org, mentees } = await setUp(1, 1);
     const mentee = mentees[0]!;
-    const phone = await phoneTap(server!.url, mentee.token, sockets);
+    const phone = await phoneTap(server!.url, mentee.token);
     const reply = await org.newLink(mentee.id);
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({ id: mentee.id, name: 'Mentee 1', role: 'mentee' });

@@ -1,35 +1,16 @@
 // Several instances on one Redis: changes reach phones on every instance, phases
 // advance exactly once however instances die, and a crashed server comes back with
 // every phone on its seat.
-import { io, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { MeView, PublicEventState, RoundState } from '../../shared/domain';
-import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { RedisStore } from '../../server/store/RedisStore';
 import { instance, type Instance } from '../support/cluster';
 import { api, sleep, waitFor } from '../support/http';
 import { startServer, testPrefix, type TestServer } from '../support/server';
+import { openTap } from '../support/sockets';
 
-interface Phone {
-  socket: Socket;
-  got: { event: string; payload: any; at: number }[];
-  last(event: string): any;
-}
-
-const sockets: Socket[] = [];
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-function connect(url: string, auth: Record<string, unknown>): Phone {
-  const socket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, ...auth }, forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 500 });
-  sockets.push(socket);
-  const got: Phone['got'] = [];
-  socket.onAny((event, payload) => got.push({ event, payload, at: Date.now() }));
-  return { socket, got, last: (event) => got.filter((m) => m.event === event).at(-1)?.payload };
-}
+/** A phone that reconnects by itself, as the real page does. */
+const connect = (url: string, auth: Record<string, unknown>) => openTap(url, auth, { reconnection: true, reconnectionDelay: 200, reconnectionDelayMax: 500 });
 
 async function newEvent(base: string, body: Record<string, unknown>, mentors: number, mentees: number) {
   const http = api(base);
@@ -52,7 +33,6 @@ describe('two instances on one Redis', () => {
     const prefix = testPrefix();
     const a: TestServer = await startServer('redis', { prefix });
     const b: TestServer = await startServer('redis', { prefix });
-    cleanups.push(() => a.close(), () => b.close());
     const { http, event, people, act } = await newEvent(a.url, { rounds: 2, roundSeconds: 600, seatsPerTable: 1 }, 2, 2);
 
     const phones = people.map((p, i) => ({ person: p, phone: connect(i % 2 ? b.url : a.url, { token: p.token }) }));
@@ -70,7 +50,7 @@ describe('two instances on one Redis', () => {
       expect(seat.seat).toEqual(me.seat);
       expect(seat.event).toMatchObject({ phase: 'talk', round: 1 });
       // Each instance delivers once: no duplicate seat messages through the adapter.
-      expect(phone.got.filter((m) => m.event === 'seat:changed')).toHaveLength(1);
+      expect(phone.all('seat:changed')).toHaveLength(1);
     }
     const screen = await waitFor(() => (projector.last('state:snapshot')?.phase === 'talk' ? projector.last('state:snapshot') : undefined), 5000, 'the projector on b');
     expect(screen.tables).toHaveLength(2);
@@ -85,12 +65,12 @@ describe('two instances on one Redis', () => {
     const redisUrl = inject('redisUrl');
     const prefix = testPrefix();
     const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60, lobbyExpirySeconds: 60 });
-    cleanups.push(async () => {
+    onTestFinished(async () => {
       await store.flushPrefix();
       await store.close();
     });
     const instances: Instance[] = [await instance({ redisUrl, prefix, tickMs: 50 }), await instance({ redisUrl, prefix, tickMs: 50 })];
-    cleanups.push(() => Promise.all(instances.map((i) => i.stop())));
+    onTestFinished(() => Promise.all(instances.map((i) => i.stop())).then(() => {}));
     await Promise.all(instances.map((i) => i.start()));
 
     const rounds = 100;
@@ -152,9 +132,9 @@ describe('a single server on Redis', () => {
     const redisUrl = inject('redisUrl');
     const prefix = testPrefix();
     const server = await instance({ redisUrl, prefix });
-    cleanups.push(() => server.stop());
+    onTestFinished(() => server.stop());
     const store = await RedisStore.connect({ url: redisUrl, prefix, retentionSeconds: 60, lobbyExpirySeconds: 60 });
-    cleanups.push(async () => {
+    onTestFinished(async () => {
       await store.flushPrefix();
       await store.close();
     });
@@ -189,8 +169,8 @@ describe('a single server on Redis', () => {
     for (const { person, phone } of phones) {
       // Any snapshot after the crash comes from the restarted process (a quick phone may get
       // it before start() has seen /healthz answer).
-      await waitFor(() => phone.got.some((m) => m.event === 'me:snapshot' && m.at > downAt), 5000, 'a fresh snapshot after the restart');
-      const fresh = phone.got.filter((m) => m.event === 'me:snapshot' && m.at > downAt).at(-1)!;
+      await waitFor(() => phone.inbox.some((m) => m.event === 'me:snapshot' && m.at > downAt), 5000, 'a fresh snapshot after the restart');
+      const fresh = phone.inbox.filter((m) => m.event === 'me:snapshot' && m.at > downAt).at(-1)!;
       expect(fresh.at - backAt).toBeLessThan(5000);
       expect({ seat: fresh.payload.seat, nextSeat: fresh.payload.nextSeat }).toEqual(seats.get(person.participantId));
     }

@@ -1,24 +1,10 @@
 // Every refusal in SECURITY.md, on both stores: who may call what, abuse limits,
 // headers, privacy of what the public and table mates see, and logs without secrets.
-import { io, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MeView, PublicEventState } from '../../shared/domain';
-import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { api, sleep, waitFor } from '../support/http';
-import { STORE_KINDS, startServer, testPrefix, type TestServer } from '../support/server';
-
-const servers: TestServer[] = [];
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function boot(kind: (typeof STORE_KINDS)[number], options: Parameters<typeof startServer>[1] = {}) {
-  const server = await startServer(kind, options);
-  servers.push(server);
-  return server;
-}
+import { STORE_KINDS, startServer, testPrefix } from '../support/server';
+import { connectTap, type Tap } from '../support/sockets';
 
 /** An event with a mentor and two mentees at one table, started, so a round exists. */
 async function runningEvent(http: ReturnType<typeof api>, name = 'Secure night') {
@@ -32,20 +18,12 @@ async function runningEvent(http: ReturnType<typeof api>, name = 'Secure night')
   return { ...event, mentor, first, second } as { id: string; code: string; organizerKey: string; mentor: typeof mentor; first: typeof mentor; second: typeof mentor };
 }
 
-function phone(url: string, auth: Record<string, unknown>): Promise<{ socket: Socket; got: string[] }> {
-  const socket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, ...auth }, forceNew: true, reconnection: false });
-  sockets.push(socket);
-  const got: string[] = [];
-  socket.onAny((event) => got.push(event));
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve({ socket, got }));
-    socket.once('connect_error', (error) => reject(error));
-  });
-}
+/** The kinds of message a socket has received, in order. */
+const got = (tap: Tap) => tap.inbox.map((m) => m.event);
 
 describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
   it('refuses every organizer call without the key of this very event', async () => {
-    const server = await boot(kind);
+    const server = await startServer(kind);
     const http = api(server.url);
     const a = await runningEvent(http, 'A');
     const b = await runningEvent(http, 'B');
@@ -77,7 +55,7 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
   });
 
   it("lets a phone change only its own presence, follow-ups and email, and only with its own token", async () => {
-    const server = await boot(kind);
+    const server = await startServer(kind);
     const http = api(server.url);
     const a = await runningEvent(http, 'A');
     const b = await runningEvent(http, 'B');
@@ -103,7 +81,7 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
   });
 
   it('lets a participant read only their own view and rate only their own table', async () => {
-    const server = await boot(kind);
+    const server = await startServer(kind);
     const http = api(server.url);
     const a = await runningEvent(http, 'A');
     const b = await runningEvent(http, 'B');
@@ -123,28 +101,28 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
   });
 
   it('keeps sockets to their own event and their own role', async () => {
-    const server = await boot(kind);
+    const server = await startServer(kind);
     const http = api(server.url);
     const a = await runningEvent(http, 'A');
     const b = await runningEvent(http, 'B');
-    await expect(phone(server.url, { eventId: a.id, organizerKey: b.organizerKey })).rejects.toThrow(/not the one for this event/);
-    const inA = await phone(server.url, { token: a.first.token });
-    const screenA = await phone(server.url, { eventId: a.id });
-    await waitFor(() => inA.got.includes('me:snapshot'), 5000, 'a snapshot');
+    await expect(connectTap(server.url, { eventId: a.id, organizerKey: b.organizerKey })).rejects.toThrow(/not the one for this event/);
+    const inA = await connectTap(server.url, { token: a.first.token });
+    const screenA = await connectTap(server.url, { eventId: a.id });
+    await waitFor(() => got(inA).includes('me:snapshot'), 5000, 'a snapshot');
     const steer = await inA.socket.timeout(5000).emitWithAck('organizer:action', { action: 'skip' });
     expect(steer).toMatchObject({ ok: false, status: 403 });
     const rate = await screenA.socket.timeout(5000).emitWithAck('rating:submit', { round: 1, targetId: a.mentor.participantId, score: 1 });
     expect(rate).toMatchObject({ ok: false, status: 403 });
     // B moves on: nobody in A hears of it. (First let A's own join announcements settle.)
     await sleep(600);
-    const seenBefore = [...inA.got, ...screenA.got].length;
+    const seenBefore = [...got(inA), ...got(screenA)].length;
     await http.post(`/api/events/${b.id}/actions`, { action: 'skip' }, b.organizerKey);
     await sleep(500);
-    expect([...inA.got, ...screenA.got].slice(seenBefore), "messages after B moved").toEqual([]);
+    expect([...got(inA), ...got(screenA)].slice(seenBefore), "messages after B moved").toEqual([]);
   });
 
   it('shows the public and table mates only what they may see', async () => {
-    const server = await boot(kind);
+    const server = await startServer(kind);
     const http = api(server.url);
     const importer = (await http.post('/api/events', { name: 'Privacy', seatsPerTable: 2 })).body;
     const imported = await http.post(
@@ -161,8 +139,8 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
     await http.post('/api/ratings', { round: 1, targetId: one!.id, score: 2, note: 'Secret note' }, mentor!.token);
     const publicState = (await http.get(`/api/events/${importer.id}/state`)).text;
     for (const secret of ['@example.org', 'Secret goal', 'Secret note', 'score', 'email', 'goal', mentor!.token]) expect(publicState).not.toContain(secret);
-    const screen = await phone(server.url, { eventId: importer.id });
-    const snapshot = await new Promise((resolve) => screen.socket.once('state:snapshot', resolve));
+    const screen = await connectTap(server.url, { eventId: importer.id });
+    const snapshot = await screen.find('state:snapshot');
     expect(JSON.stringify(snapshot)).not.toMatch(/example\.org|Secret/);
     // The mentor sees each mentee's goal; a mentee sees neither a table mate's goal nor any email.
     const mentorView = (await http.get<MeView>('/api/me', mentor!.token)).body;
@@ -174,7 +152,7 @@ describe.each(STORE_KINDS)('authorization on the %s store', (kind) => {
 
 describe('secrets, limits and headers', () => {
   it('hands out secrets of at least 128 bits and join codes from an unambiguous alphabet', async () => {
-    const http = api((await boot('sqlite')).url);
+    const http = api((await startServer('sqlite')).url);
     const event = (await http.post('/api/events', { name: 'Entropy' })).body;
     const joined = (await http.post('/api/join', { code: event.code, name: 'A', role: 'mentee' })).body;
     for (const secret of [event.organizerKey, joined.token]) expect(Buffer.from(secret, 'base64url').length).toBeGreaterThanOrEqual(16);
@@ -182,7 +160,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('needs ADMIN_TOKEN to create events when the server sets one', async () => {
-    const http = api((await boot('sqlite', { config: { adminToken: 'the-admin-token-for-tests' } })).url);
+    const http = api((await startServer('sqlite', { config: { adminToken: 'the-admin-token-for-tests' } })).url);
     const anonymous = await http.post('/api/events', { name: 'X' });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.message).toMatch(/admin token/);
@@ -191,7 +169,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it.each(STORE_KINDS)('caps the events one address keeps waiting in the lobby; starting or deleting one frees a place (%s)', async (kind) => {
-    const server = await boot(kind, { config: { maxLobbyEventsPerAddress: 3 } });
+    const server = await startServer(kind, { config: { maxLobbyEventsPerAddress: 3 } });
     const http = api(server.url);
     const made = [];
     for (let i = 0; i < 3; i++) made.push((await http.post('/api/events', { name: `Prepared ${i}`, roundSeconds: 600 })).body);
@@ -212,8 +190,8 @@ describe('secrets, limits and headers', () => {
   it.each(STORE_KINDS)('rate-limits creating, joining and rating per address (%s, shared between instances on Redis)', async (kind) => {
     const prefix = testPrefix();
     const limits = { rateLimitCreate: 3, rateLimitJoin: 4, rateLimitRatings: 2 };
-    const one = await boot(kind, { prefix, config: limits });
-    const other = kind === 'redis' ? await boot(kind, { prefix, config: limits }) : one;
+    const one = await startServer(kind, { prefix, config: limits });
+    const other = kind === 'redis' ? await startServer(kind, { prefix, config: limits }) : one;
     const [a, b] = [api(one.url), api(other.url)];
     const statuses = [];
     for (const http of [a, b, a, b]) statuses.push((await http.post('/api/events', { name: 'Burst' })).status);
@@ -225,7 +203,7 @@ describe('secrets, limits and headers', () => {
 
     // Joins and ratings have limits of their own.
     const fresh = testPrefix();
-    const c = api((await boot(kind, { prefix: fresh, config: { ...limits, rateLimitCreate: 100 } })).url);
+    const c = api((await startServer(kind, { prefix: fresh, config: { ...limits, rateLimitCreate: 100 } })).url);
     const open = (await c.post('/api/events', { name: 'Joins', seatsPerTable: 3 })).body;
     const joins = [];
     for (let i = 0; i < 5; i++) joins.push(await c.post('/api/join', { code: open.code, name: `J${i}`, role: i ? 'mentee' : 'mentor' }));
@@ -238,7 +216,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('pauses joins from an address that tries too many wrong codes, even with the right one', async () => {
-    const server = await boot('sqlite', { config: { wrongCodesLimit: 3 } });
+    const server = await startServer('sqlite', { config: { wrongCodesLimit: 3 } });
     const http = api(server.url);
     const event = (await http.post('/api/events', { name: 'Guessing' })).body;
     for (const code of ['AAAAAA', 'BBBBBB', 'CCCCCC']) expect((await http.post('/api/join', { code, name: 'G', role: 'mentee' })).status).toBe(404);
@@ -248,7 +226,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('caps the people per event, and refuses a whole import that would pass the cap', async () => {
-    const http = api((await boot('sqlite', { config: { maxParticipants: 3 } })).url);
+    const http = api((await startServer('sqlite', { config: { maxParticipants: 3 } })).url);
     const event = (await http.post('/api/events', { name: 'Small room' })).body;
     for (let i = 0; i < 2; i++) expect((await http.post('/api/join', { code: event.code, name: `P${i}`, role: 'mentee' })).status).toBe(201);
     const csv = 'name,role\nA,mentee\nB,mentee\n';
@@ -262,21 +240,21 @@ describe('secrets, limits and headers', () => {
   });
 
   it('refuses oversized bodies with 413 and a sentence', async () => {
-    const http = api((await boot('sqlite')).url);
+    const http = api((await startServer('sqlite')).url);
     const reply = await http.post('/api/join', { code: 'ABCDEF', name: 'x'.repeat(2 * 1024 * 1024), role: 'mentee' });
     expect(reply.status).toBe(413);
     expect(reply.body.message).toMatch(/too large/);
   });
 
   it('sends a Content Security Policy without inline scripts, and no CORS unless configured', async () => {
-    const closed = await boot('sqlite');
+    const closed = await startServer('sqlite');
     const page = await fetch(`${closed.url}/`, { headers: { origin: 'https://evil.example' } });
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toMatch(/frame-ancestors 'none'/);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('access-control-allow-origin')).toBeNull();
-    const open = await boot('sqlite', { config: { corsOrigins: ['https://partner.example'] } });
+    const open = await startServer('sqlite', { config: { corsOrigins: ['https://partner.example'] } });
     const allowed = await fetch(`${open.url}/api/events/none/state`, { headers: { origin: 'https://partner.example' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://partner.example');
     const other = await fetch(`${open.url}/api/events/none/state`, { headers: { origin: 'https://evil.example' } });
@@ -284,7 +262,7 @@ describe('secrets, limits and headers', () => {
   });
 
   it('serves /docs with a policy that works over plain http (no upgrade-insecure-requests)', async () => {
-    const server = await boot('sqlite');
+    const server = await startServer('sqlite');
     for (const path of ['/docs', '/docs/static/index.html']) {
       const page = await fetch(`${server.url}${path}`);
       expect(page.status, path).toBe(200);
@@ -296,7 +274,7 @@ describe('secrets, limits and headers', () => {
 
   it('logs ids, never names, emails or secrets', async () => {
     const lines: string[] = [];
-    const server = await boot('sqlite', { config: { logLevel: 'debug' }, logStream: { write: (line) => void lines.push(line) } });
+    const server = await startServer('sqlite', { config: { logLevel: 'debug' }, logStream: { write: (line) => void lines.push(line) } });
     const http = api(server.url);
     const event = (await http.post('/api/events', { name: 'Quiet logs' })).body;
     const imported = (await http.post(`/api/events/${event.id}/participants`, { participants: [{ name: 'Zelda Secretname', role: 'mentor', email: 'zelda@example.org' }] }, event.organizerKey)).body;

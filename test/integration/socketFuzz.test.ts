@@ -4,20 +4,14 @@
 // status with a sentence, and the event is exactly what it was. Counts what it tried.
 import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ClientEvents, PROTOCOL_VERSION } from '../../shared/protocol';
 import { everythingStored } from '../support/eventDump';
 import { api } from '../support/http';
 import { STORE_KINDS, startServer, type TestServer } from '../support/server';
-import { connectSocket } from '../support/sockets';
+import { connectTap } from '../support/sockets';
 
-const servers: TestServer[] = [];
-const sockets: Socket[] = [];
-afterAll(async () => {
-  for (const socket of sockets) socket.disconnect();
-  for (const server of servers) await server.close();
-});
 
 const FAST_CHECK = { seed: 20261123, endOnFailure: true } as const;
 /** Anything JSON can carry, some of it nasty; small enough to stay under the 64 KB message limit. */
@@ -48,7 +42,6 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe.each(STORE_KINDS)('socket fuzzing on the %s store', (kind) => {
   it('survives malformed handshakes, raw packets, wrong payloads for every event and floods', async () => {
     const server = await startServer(kind);
-    servers.push(server);
     const http = api(server.url);
     const event = (await http.post('/api/events', { name: 'Socket fuzz', rounds: 3, roundSeconds: 3600, seatsPerTable: 2 })).body;
     const people = [];
@@ -62,7 +55,7 @@ describe.each(STORE_KINDS)('socket fuzzing on the %s store', (kind) => {
     const count = (what: string, n = 1) => void (tried[what] = (tried[what] ?? 0) + n);
     const problems: string[] = [];
 
-    const connect = (auth: Record<string, unknown>) => connectSocket(server.url, auth, sockets);
+    const connect = async (auth: Record<string, unknown>) => (await connectTap(server.url, auth)).raw;
     const phone = await connect({ token: mentor.token });
     const screen = await connect({ eventId: event.id });
     const control = await connect({ eventId: event.id, organizerKey: event.organizerKey });

@@ -2,29 +2,19 @@
 // organizer actions share their budgets with HTTP, pings are bounded, sockets are capped per
 // link and per address, and every message checks that its sender still stands where they did
 // when the socket connected.
-import { io, type Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../server/config';
 import { sha256 } from '../../server/secrets';
-import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { api } from '../support/http';
-import { openEvent, organizer, phoneTap, type PhoneSocket } from '../support/organizer';
+import { openEvent, organizer } from '../support/organizer';
 import { STORE_KINDS, startServer, testPrefix, type StoreKind, type TestServer } from '../support/server';
-
-const servers: TestServer[] = [];
-const sockets: (Socket | PhoneSocket)[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-  for (const server of servers.splice(0)) await server.close();
-});
+import { handshake, phoneTap, type Client } from '../support/sockets';
 
 /** One server, or on Redis two sharing one prefix (so the counters must be shared to hold). */
 async function pair(kind: StoreKind, config: Partial<Config>) {
   const prefix = testPrefix();
   const one = await startServer(kind, { prefix, config });
-  servers.push(one);
   const other = kind === 'redis' ? await startServer(kind, { prefix, config }) : one;
-  if (other !== one) servers.push(other);
   return [one, other] as const;
 }
 
@@ -42,23 +32,20 @@ async function runningEvent(server: TestServer) {
   return { http, event, control, mentor: mentor!, first: first!, second: second! };
 }
 
-function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: PhoneSocket; refusal?: string; code?: unknown }> {
-  const socket: PhoneSocket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, ...auth }, forceNew: true, reconnection: false });
-  sockets.push(socket);
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve({ socket }));
-    socket.once('connect_error', (error) => resolve({ socket, refusal: error.message, code: (error as { data?: { code?: unknown } }).data?.code }));
-  });
+/** Connects or is refused, whichever the server decides. */
+async function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: Client; refusal?: string; code?: unknown }> {
+  const { tap, refusal, code } = await handshake(url, auth);
+  return { socket: tap.socket, refusal, code };
 }
 
-const rate = (socket: PhoneSocket, targetId: string, score = 4) => socket.timeout(5000).emitWithAck('rating:submit', { round: 1, targetId, score });
+const rate = (socket: Client, targetId: string, score = 4) => socket.timeout(5000).emitWithAck('rating:submit', { round: 1, targetId, score });
 
 describe.each(STORE_KINDS)('socket limits on the %s store', (kind) => {
   it('counts ratings over the socket and over HTTP against one budget per person and per address', async () => {
     const [one, other] = await pair(kind, { rateLimitRatings: 5, rateLimitRatingsPerPerson: 3 });
     const { event, mentor, first, second } = await runningEvent(one);
     const otherHttp = api(other.url);
-    const mentorPhone = await phoneTap(one.url, mentor.token, sockets as PhoneSocket[]);
+    const mentorPhone = await phoneTap(one.url, mentor.token);
     expect(await rate(mentorPhone.socket, first.id)).toMatchObject({ ok: true });
     expect(await rate(mentorPhone.socket, second.id)).toMatchObject({ ok: true });
     expect((await otherHttp.post('/api/ratings', { round: 1, targetId: first.id, score: 5 }, mentor.token)).status).toBe(201);
@@ -71,7 +58,7 @@ describe.each(STORE_KINDS)('socket limits on the %s store', (kind) => {
     expect(overHttp.status).toBe(429);
     expect(Number(overHttp.headers.get('retry-after'))).toBeGreaterThan(0);
     // The address (one for every phone here) has spent 5: the sixth rating, from someone else, waits too.
-    const secondPhone = await phoneTap(other.url, second.token, sockets as PhoneSocket[]);
+    const secondPhone = await phoneTap(other.url, second.token);
     const fromNetwork = await rate(secondPhone.socket, mentor.id);
     expect(fromNetwork).toMatchObject({ ok: false, status: 429, message: expect.stringMatching(/Too many ratings from this network: at most 5 a minute/) });
     // Nothing refused was stored: the mentor's 5 for First stands, and Second gave nothing.
@@ -155,8 +142,8 @@ describe('pings, socket caps and standing', () => {
   it.each(STORE_KINDS)("refuses a removed person's or a replaced link's still-open socket before its disconnect arrives (%s)", async (kind) => {
     const [server] = await pair(kind, {});
     const { event, mentor, first, second } = await runningEvent(server);
-    const mentorPhone = await phoneTap(server.url, mentor.token, sockets as PhoneSocket[]);
-    const firstPhone = await phoneTap(server.url, first.token, sockets as PhoneSocket[]);
+    const mentorPhone = await phoneTap(server.url, mentor.token);
+    const firstPhone = await phoneTap(server.url, first.token);
     const { socket: control } = await connect(server.url, { eventId: event.id, organizerKey: event.organizerKey });
     // Changed in the store directly, as another instance would: no disconnect reaches these sockets.
     await server.store.changeParticipant(event.id, mentor.id, (p) => ({ ...p, removed: true }));

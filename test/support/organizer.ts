@@ -1,10 +1,8 @@
-// What the organizer workflow tests share: an event filled by import, the organizer's calls,
-// and a phone socket that records what it is told.
-import { io, type Socket } from 'socket.io-client';
+// What the organizer workflow tests share: an event filled by import and the organizer's
+// calls. Phones are in sockets.ts.
 import { expect } from 'vitest';
 import type { EventExport, MeView, PublicEventState } from '../../shared/domain';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
-import { api, waitFor, type Reply } from './http';
+import { api, type Reply } from './http';
 
 export type Http = ReturnType<typeof api>;
 
@@ -81,38 +79,6 @@ export async function nextTables(http: Http, people: Person[]): Promise<Map<stri
   const seats = new Map<string, number | null>();
   for (const p of people) seats.set(p.id, (await me(http, p)).nextSeat?.table ?? null);
   return seats;
-}
-
-export type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export interface PhoneTap {
-  socket: PhoneSocket;
-  inbox: { event: string; payload: any }[];
-  received(event: string): any[];
-  /** A round trip: whatever the server sent before its answer has arrived. */
-  sync(): Promise<void>;
-  disconnected: Promise<string>;
-}
-
-export async function phoneTap(url: string, token: string, opened: PhoneSocket[]): Promise<PhoneTap> {
-  const socket: PhoneSocket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION, token }, forceNew: true, reconnection: false, autoConnect: false });
-  opened.push(socket);
-  const inbox: PhoneTap['inbox'] = [];
-  socket.onAny((event: string, payload: unknown) => inbox.push({ event, payload }));
-  const disconnected = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
-  socket.connect();
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => reject(new Error(error.message)));
-  });
-  await waitFor(() => inbox.some((m) => m.event === 'me:snapshot'), 5000, 'the first me:snapshot');
-  return {
-    socket,
-    inbox,
-    received: (event) => inbox.filter((m) => m.event === event).map((m) => m.payload),
-    sync: async () => void (await socket.timeout(5000).emitWithAck('clock:ping', { clientSentAt: Date.now() })),
-    disconnected,
-  };
 }
 
 export type { Reply };

@@ -1,12 +1,14 @@
 // A real Tablehop server on port 0 for one test, on the embedded store (a fresh SQLite
 // file in a temporary folder, deleted when the test ends) or on Redis under a key prefix
-// of its own (flushed when the test ends).
+// of its own (flushed when the test ends). `startServer` closes itself when the test that
+// started it finishes; `launchServer` is the same server for a whole file (close it from the
+// `beforeAll` that launched it, by returning `server.close`).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { inject } from 'vitest';
+import { inject, onTestFinished } from 'vitest';
 import { buildApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { RedisStore } from '../../server/store/RedisStore';
@@ -58,10 +60,25 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(
-  kind: StoreKind,
-  options: { prefix?: string; tickMs?: number; redisUrl?: string; config?: Partial<Config>; logStream?: { write(line: string): void } } = {},
-): Promise<TestServer> {
+export interface ServerOptions {
+  /** Redis key prefix; two servers given the same one share an event's data (scale-out). */
+  prefix?: string;
+  /** How often the phase ticker looks at the clock, in ms. Default 50, so phases end on time in tests. */
+  tickMs?: number;
+  redisUrl?: string;
+  config?: Partial<Config>;
+  logStream?: { write(line: string): void };
+}
+
+/** A server for the current test: it closes (and its data goes) when the test finishes. */
+export async function startServer(kind: StoreKind, options: ServerOptions = {}): Promise<TestServer> {
+  const server = await launchServer(kind, options);
+  onTestFinished(() => server.close());
+  return server;
+}
+
+/** A server that lives until `close()` is called: for one shared by a whole file. */
+export async function launchServer(kind: StoreKind, options: ServerOptions = {}): Promise<TestServer> {
   const prefix = options.prefix ?? testPrefix();
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const store = await openTestStore(kind, prefix, redisUrl);
@@ -85,19 +102,22 @@ export async function startServer(
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   // Links in answers should point at this very server.
   config.publicUrl = address;
+  // The data file goes once the app has closed it; Redis keys go while the app can still reach Redis.
+  const shutDown = async () => {
+    if (kind === 'sqlite') {
+      await app.close();
+      await store.flush();
+      return;
+    }
+    await store.flush();
+    await app.close();
+  };
+  let closing: Promise<void> | undefined;
   return {
     url: address,
     app,
     store,
-    async close() {
-      // The data file goes once the app has closed it; Redis keys go while the app can still reach Redis.
-      if (kind === 'sqlite') {
-        await app.close();
-        await store.flush();
-        return;
-      }
-      await store.flush();
-      await app.close();
-    },
+    // Once only: a test may close its server itself (to see what phones do) before its teardown runs.
+    close: () => (closing ??= shutDown()),
   };
 }
