@@ -2,6 +2,7 @@
 // move the clock, seat rounds, take ratings. Handlers validate input and call this;
 // every change of the clock goes through one compare-and-set in the Store.
 import type {
+  ListVersions,
   CreatedEvent,
   EventExport,
   EventRecord,
@@ -25,8 +26,9 @@ import { replanRound } from '../../shared/matching/replanRound';
 import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
-import type { FollowUp, Store } from '../store/Store';
-import { planInThread, remembers, warmPlanner } from './plannerThread';
+import type { FollowUp, PeopleAndPlans, Store } from '../store/Store';
+import { PlanCache } from './planCache';
+import { warmPlanner } from './plannerThread';
 import { resultsJson } from './resultsJson';
 import { matchInputFor, pinsFor } from './roundPlanning';
 import { SharedReads } from './sharedReads';
@@ -79,6 +81,8 @@ interface Snapshot {
   state: RoundState;
   people: Map<string, Participant>;
   plans: Map<number, SeatingPlan>;
+  /** The versions of `people` and `plans`: what is made from them (seats as bytes) is keyed on these. */
+  versions: ListVersions;
   ratingsGiven: number;
   /** Only loaded once the event has ended (the end screen is where follow-ups live). */
   followUps: FollowUp[];
@@ -86,18 +90,39 @@ interface Snapshot {
 
 const COMMIT_ATTEMPTS = 8;
 
-// A store may hand out the same list again while nothing in it changed (RedisStore does);
-// then the lookup built from it is the same too, and so is what is built from that
-// (every seat's bytes, see seatBytesOf).
-const lookups = new WeakMap<readonly object[], Map<unknown, unknown>>();
+/** Lookups kept: the people and plans of the events read lately. */
+const KEPT_LOOKUPS = 16;
 
-function byKey<K, V extends object>(list: readonly V[], key: (value: V) => K): Map<K, V> {
-  let lookup = lookups.get(list) as Map<K, V> | undefined;
-  if (!lookup) {
-    lookup = new Map(list.map((value) => [key(value), value]));
-    lookups.set(list, lookup);
+/**
+ * The people by id and the plans by round, built once per version of the lists: every
+ * phase change of a big event would otherwise rebuild a map of thousands of people.
+ */
+class Lookups {
+  private readonly kept = new Map<string, { versions: string; people: Map<string, Participant>; plans: Map<number, SeatingPlan> }>();
+
+  of(eventId: string, lists: PeopleAndPlans): { people: Map<string, Participant>; plans: Map<number, SeatingPlan> } {
+    const versions = `${lists.versions.participants} ${lists.versions.plans}`;
+    let lookup = this.kept.get(eventId);
+    if (lookup?.versions !== versions) {
+      lookup = { versions, people: new Map(lists.participants.map((p) => [p.id, p])), plans: new Map(lists.plans.map((p) => [p.round, p])) };
+    }
+    this.kept.delete(eventId);
+    this.kept.set(eventId, lookup);
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= KEPT_LOOKUPS) break;
+      this.kept.delete(oldest);
+    }
+    return lookup;
   }
-  return lookup;
+
+  forget(eventId: string): void {
+    this.kept.delete(eventId);
+  }
+}
+
+/** Whether two seatings put everyone in the same place (whatever they were made from). */
+function sameSeating(a: SeatingPlan, b: SeatingPlan): boolean {
+  return JSON.stringify([a.round, a.tables, a.byes]) === JSON.stringify([b.round, b.tables, b.byes]);
 }
 
 /** Mentor–mentee exchanges in the rounds that have started. */
@@ -115,6 +140,8 @@ export class EventService {
   /** Views of one event asked for at the same moment share one read of the store. */
   private readonly snapshots = new SharedReads((eventId) => this.read(eventId));
   private readonly ratings = new SharedReads((eventId) => this.store.listRatings(eventId));
+  private readonly lookups = new Lookups();
+  private readonly planCache = new PlanCache();
 
   constructor(
     readonly store: Store,
@@ -223,6 +250,7 @@ export class EventService {
 
   async deleteEvent(eventId: string): Promise<void> {
     await this.store.deleteEvent(eventId);
+    this.forget(eventId);
     this.changed(eventId);
     this.notifier.eventDeleted(eventId, 'deleted');
   }
@@ -231,10 +259,16 @@ export class EventService {
   async sweep(now: number): Promise<string[]> {
     const deleted = await this.store.sweep(now);
     for (const eventId of deleted) {
+      this.forget(eventId);
       this.changed(eventId);
       this.notifier.eventDeleted(eventId, 'expired');
     }
     return deleted;
+  }
+
+  private forget(eventId: string): void {
+    this.lookups.forget(eventId);
+    this.planCache.forget(eventId);
   }
 
   // ---- people -----------------------------------------------------------------
@@ -367,7 +401,7 @@ export class EventService {
       return { id: participantId, pin: null, planned: false, displaced: [] };
     }
     if (person.absent) throw conflict(`${person.name} is marked absent: mark them present first, then move them.`);
-    const [state, participants, plans] = await Promise.all([this.store.getState(eventId), this.store.listParticipants(eventId), this.store.listPlans(eventId)]);
+    const [state, { participants, plans }] = await Promise.all([this.store.getState(eventId), this.store.listPeopleAndPlans(eventId)]);
     if (!state) throw notFound('There is no event with that id — check the link.');
     const round = roundAhead(state, event.rounds);
     if (round === null) throw conflict('There is no round left to move anyone into.');
@@ -425,15 +459,13 @@ export class EventService {
       const state = await this.store.getState(event.id);
       if (!state || state.phase !== 'changeover' || state.round >= event.rounds) return null;
       const round = state.round + 1;
-      const [shown, participants, plans] = await Promise.all([
-        this.store.getPlan(event.id, round),
-        this.store.listParticipants(event.id),
-        this.store.listPlans(event.id),
-      ]);
+      const lists = await this.store.listPeopleAndPlans(event.id);
+      const { participants, plans } = lists;
+      const shown = plans.find((p) => p.round === round);
       if (!shown) return null;
       const input = matchInputFor(event, round, participants, plans);
-      const revised = seatPins(replanRound(shown, input), pinsFor(round, participants), input);
-      if (JSON.stringify(revised) === JSON.stringify(shown)) return shown;
+      const revised = { ...seatPins(replanRound(shown, input), pinsFor(round, participants), input), madeFrom: lists.versions };
+      if (sameSeating(revised, shown)) return shown;
       if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
         this.changed(event.id);
         this.notifier.seatsChanged(event.id, peopleWhoseSeatChanged(shown, revised));
@@ -495,30 +527,22 @@ export class EventService {
 
   /**
    * Seats the round people move into next while the lobby or a talk still runs, so that the
-   * start or the changeover finds it made: the same plan it would make then, because
-   * planInThread remembers a plan with the very lists it was made from and the store hands
-   * out the same frozen lists until something in them changes. Null when there is nothing
-   * to seat ahead, or when the store's lists are copies (nothing could be reused).
+   * start or the changeover finds it made: the plan cache hands the same plan to makePlan
+   * while the people and plans are still at the versions it was made from. Null when there
+   * is nothing to seat ahead.
    */
-  async seatAhead(eventId: string): Promise<{ plan: SeatingPlan; people: ReadonlyMap<string, Participant> } | null> {
-    const [event, state, participants, plans] = await Promise.all([
-      this.store.getEvent(eventId),
-      this.store.getState(eventId),
-      this.store.listParticipants(eventId),
-      this.store.listPlans(eventId),
-    ]);
+  async seatAhead(eventId: string): Promise<{ plan: SeatingPlan; people: ReadonlyMap<string, Participant>; versions: ListVersions } | null> {
+    const [event, state, lists] = await Promise.all([this.store.getEvent(eventId), this.store.getState(eventId), this.store.listPeopleAndPlans(eventId)]);
     if (!event || !state || state.status === 'ended' || (state.phase !== 'lobby' && state.phase !== 'talk')) return null;
     const round = roundAhead(state, event.rounds);
-    if (round === null || plans.some((p) => p.round === round)) return null;
-    if (!remembers(participants, plans)) return null;
-    const plan = await planInThread(event, round, participants, plans);
-    return { plan, people: byKey(participants, (p) => p.id) };
+    if (round === null || lists.plans.some((p) => p.round === round)) return null;
+    const plan = await this.planCache.plan(event, round, lists);
+    return { plan, people: this.lookups.of(eventId, lists).people, versions: lists.versions };
   }
 
   /** Seats round `round` from everyone present and what earlier rounds tell (off the main thread). */
   async makePlan(event: EventRecord, round: number): Promise<SeatingPlan> {
-    const [participants, plans] = await Promise.all([this.store.listParticipants(event.id), this.store.listPlans(event.id)]);
-    return planInThread(event, round, participants, plans);
+    return this.planCache.plan(event, round, await this.store.listPeopleAndPlans(event.id));
   }
 
   // ---- ratings ------------------------------------------------------------------
@@ -656,11 +680,10 @@ export class EventService {
   }
 
   private async read(eventId: string): Promise<Snapshot> {
-    const [event, state, participants, plans, ratingsGiven] = await Promise.all([
+    const [event, state, lists, ratingsGiven] = await Promise.all([
       this.store.getEvent(eventId),
       this.store.getState(eventId),
-      this.store.listParticipants(eventId),
-      this.store.listPlans(eventId),
+      this.store.listPeopleAndPlans(eventId),
       this.store.countRatings(eventId),
     ]);
     if (!event || !state) throw notFound('There is no event with that id — check the link.');
@@ -668,8 +691,8 @@ export class EventService {
     return {
       event,
       state,
-      people: byKey(participants, (p) => p.id),
-      plans: byKey(plans, (p) => p.round),
+      ...this.lookups.of(eventId, lists),
+      versions: lists.versions,
       ratingsGiven,
       followUps,
     };

@@ -184,7 +184,7 @@ export class Fanout implements EventNotifier {
     // or { event, seat, nextSeat: null } (a round).
     const updateJson = JSON.stringify(update);
     const changeover = phase === 'changeover';
-    const planSeats = seatBytesOf(changeover ? this.events.nextPlan(snapshot) : this.events.currentPlan(snapshot), snapshot.people);
+    const planSeats = seatBytesOf(changeover ? this.events.nextPlan(snapshot) : this.events.currentPlan(snapshot), snapshot.people, { eventId, versions: snapshot.versions });
     const { targets, theirs } = seatsOfLocal(local, snapshot.people, planSeats);
     const frames = changeover
       ? eventFrames(ServerEvents.seatChanged, `{"event":${updateJson},"nextSeat":`, theirs, '}')
