@@ -2,35 +2,31 @@
 // move the clock, seat rounds, take ratings. Handlers validate input and call this;
 // every change of the clock goes through one compare-and-set in the Store.
 import type {
-  ListVersions,
   CreatedEvent,
-  EventExport,
   EventRecord,
-  FollowUpView,
-  EventSummary,
   JoinResult,
-  MeView,
+  ListVersions,
   OrganizerActionName,
   Participant,
-  PublicEventState,
   Rating,
   RoundState,
   SeatingPlan,
 } from '../../shared/domain';
 import type { EventGoneReason } from '../../shared/protocol';
-import { advanceDue, applyAction, lobbyState, remainingMsAt, roundAhead, roundNeedingPlan } from '../../shared/roundEngine';
+import { advanceDue, applyAction, lobbyState, roundAhead, roundNeedingPlan } from '../../shared/roundEngine';
 import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
-import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
+import { peopleWhoseSeatChanged, satTogether } from '../../shared/seats';
 import { pinProblem, seatPins, whoMakesRoom } from '../../shared/matching/pinSeats';
 import { replanRound } from '../../shared/matching/replanRound';
 import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
-import type { FollowUp, PeopleAndPlans, Store } from '../store/Store';
+import type { FollowUp, Store } from '../store/Store';
 import { PlanCache } from './planCache';
 import { warmPlanner } from './plannerThread';
-import { resultsJson } from './resultsJson';
 import { matchInputFor, pinsFor } from './roundPlanning';
+import { type EventSnapshot, type ViewContext, peopleMet } from '../views/snapshot';
+import { Lookups } from './lookups';
 import { SharedReads } from './sharedReads';
 
 /** Told about every committed change so connected screens and phones can be updated. */
@@ -75,64 +71,11 @@ export interface AddedParticipant {
   token: string;
 }
 
-/** A loaded event: what the views are built from. */
-interface Snapshot {
-  event: EventRecord;
-  state: RoundState;
-  people: Map<string, Participant>;
-  plans: Map<number, SeatingPlan>;
-  /** The versions of `people` and `plans`: what is made from them (seats as bytes) is keyed on these. */
-  versions: ListVersions;
-  ratingsGiven: number;
-  /** Only loaded once the event has ended (the end screen is where follow-ups live). */
-  followUps: FollowUp[];
-}
-
 const COMMIT_ATTEMPTS = 8;
-
-/** Lookups kept: the people and plans of the events read lately. */
-const KEPT_LOOKUPS = 16;
-
-/**
- * The people by id and the plans by round, built once per version of the lists: every
- * phase change of a big event would otherwise rebuild a map of thousands of people.
- */
-class Lookups {
-  private readonly kept = new Map<string, { versions: string; people: Map<string, Participant>; plans: Map<number, SeatingPlan> }>();
-
-  of(eventId: string, lists: PeopleAndPlans): { people: Map<string, Participant>; plans: Map<number, SeatingPlan> } {
-    const versions = `${lists.versions.participants} ${lists.versions.plans}`;
-    let lookup = this.kept.get(eventId);
-    if (lookup?.versions !== versions) {
-      lookup = { versions, people: new Map(lists.participants.map((p) => [p.id, p])), plans: new Map(lists.plans.map((p) => [p.round, p])) };
-    }
-    this.kept.delete(eventId);
-    this.kept.set(eventId, lookup);
-    for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= KEPT_LOOKUPS) break;
-      this.kept.delete(oldest);
-    }
-    return lookup;
-  }
-
-  forget(eventId: string): void {
-    this.kept.delete(eventId);
-  }
-}
 
 /** Whether two seatings put everyone in the same place (whatever they were made from). */
 function sameSeating(a: SeatingPlan, b: SeatingPlan): boolean {
   return JSON.stringify([a.round, a.tables, a.byes]) === JSON.stringify([b.round, b.tables, b.byes]);
-}
-
-/** Mentor–mentee exchanges in the rounds that have started. */
-function exchangesHeld(state: RoundState, plans: ReadonlyMap<number, SeatingPlan>): number {
-  if (state.phase === 'lobby') return 0;
-  let exchanges = 0;
-  for (const plan of plans.values()) {
-    if (plan.round <= state.round) for (const table of plan.tables) exchanges += table.menteeIds.length;
-  }
-  return exchanges;
 }
 
 export class EventService {
@@ -144,7 +87,7 @@ export class EventService {
   private readonly planCache = new PlanCache();
 
   constructor(
-    readonly store: Store,
+    private readonly store: Store,
     private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants' | 'retentionDays' | 'lobbyExpiryDays' | 'maxLobbyEventsPerAddress'>,
     private readonly now: () => number = Date.now,
   ) {
@@ -246,6 +189,24 @@ export class EventService {
 
   get retentionDays(): number {
     return this.config.retentionDays;
+  }
+
+  /** True when the store can serve requests. */
+  ping(): Promise<boolean> {
+    return this.store.ping();
+  }
+
+  /** Events whose current phase ends at or before `now` (for advanceIfDue). */
+  dueEvents(now: number): Promise<string[]> {
+    return this.store.dueEvents(now);
+  }
+
+  /**
+   * Wrong join codes from one address (`key`) in the last `windowSeconds`: `add` 1 counts
+   * one more, 0 just reads. Joins from an address that guessed too often wait.
+   */
+  wrongCodes(key: string, windowSeconds: number, add: 0 | 1): Promise<number> {
+    return this.store.attempts(key, windowSeconds, add);
   }
 
   async deleteEvent(eventId: string): Promise<void> {
@@ -477,7 +438,7 @@ export class EventService {
 
   // ---- the clock ----------------------------------------------------------------
 
-  async act(eventId: string, action: OrganizerActionName, seconds?: number, from?: { phase: string; round: number }): Promise<PublicEventState> {
+  async act(eventId: string, action: OrganizerActionName, seconds?: number, from?: { phase: string; round: number }): Promise<void> {
     // Two organizers pressing "skip" at the same instant mean the same phase: once the event
     // has left it (the phase they saw, or the one found on the first try), the skip is done.
     let pressedOn = from ? `${from.phase}:${from.round}` : undefined;
@@ -489,7 +450,6 @@ export class EventService {
       if (!result.ok) throw new HttpError(result.status, result.message);
       return result.state;
     });
-    return this.publicState(eventId);
   }
 
   /** Moves a due phase on. Safe to call from every instance: only one commit wins. */
@@ -568,51 +528,9 @@ export class EventService {
     this.notifier.ratingsChanged(eventId);
   }
 
-  // ---- results ------------------------------------------------------------------------
-
-  /** Everything about the event, for the organizer's export.json and report. */
-  async exportData(eventId: string): Promise<EventExport> {
-    const [snapshot, ratings, followUps] = await Promise.all([this.load(eventId), this.listRatings(eventId), this.store.listFollowUps(eventId)]);
-    const { event, state } = snapshot;
-    return resultsJson({
-      event: {
-        id: event.id,
-        name: event.name,
-        code: event.code,
-        status: state.status,
-        phase: state.phase,
-        round: state.round,
-        rounds: event.rounds,
-        roundSeconds: event.roundSeconds,
-        changeoverSeconds: event.changeoverSeconds,
-        seatsPerTable: event.seatsPerTable,
-        topics: event.topics,
-        createdAt: event.createdAt,
-      },
-      people: snapshot.people,
-      plans: [...snapshot.plans.values()],
-      ratings,
-      followUps,
-      exportedAt: this.now(),
-    });
-  }
-
   // ---- follow-ups -------------------------------------------------------------------
 
-  /** The people `participantId` sat with in rounds that took place: the ones they may follow up with. */
-  private peopleMet(snapshot: Snapshot, participantId: string): string[] {
-    const { state, plans, people } = snapshot;
-    const met = new Set<string>();
-    if (state.phase === 'lobby') return [];
-    for (const plan of plans.values()) {
-      if (plan.round > state.round) continue;
-      const seat = seatOf(plan, participantId, people);
-      for (const other of seat?.with ?? []) met.add(other.id);
-    }
-    return [...met];
-  }
-
-  private async requireEnded(eventId: string): Promise<Snapshot> {
+  private async requireEnded(eventId: string): Promise<EventSnapshot> {
     const snapshot = await this.load(eventId);
     if (snapshot.state.status !== 'ended') throw conflict('Follow-ups open when the event ends: tick them on your end screen then.');
     return snapshot;
@@ -621,7 +539,7 @@ export class EventService {
   /** "I'd like to follow up with …" (or not any more), for someone met; both are told when it becomes mutual. */
   async setFollowUp(eventId: string, participant: Participant, targetId: string, follow: boolean): Promise<void> {
     const snapshot = await this.requireEnded(eventId);
-    if (!this.peopleMet(snapshot, participant.id).includes(targetId)) {
+    if (!peopleMet(snapshot, participant.id).includes(targetId)) {
       throw new HttpError(403, 'You can only follow up with someone you sat with at a table.');
     }
     await this.store.setFollowUp(eventId, participant.id, targetId, follow);
@@ -639,25 +557,10 @@ export class EventService {
       return next;
     });
     this.changed(eventId);
-    this.notifier.peopleChanged(eventId, [participant.id, ...this.peopleMet(snapshot, participant.id)]);
+    this.notifier.peopleChanged(eventId, [participant.id, ...peopleMet(snapshot, participant.id)]);
   }
 
-  /** The end screen's follow-up list: emails only where both ticked. */
-  private followUpView(snapshot: Snapshot, participant: Participant): FollowUpView {
-    const ticks = new Set(snapshot.followUps.map((f) => `${f.fromId} ${f.toId}`));
-    const people = this.peopleMet(snapshot, participant.id).flatMap((id) => {
-      const other = snapshot.people.get(id);
-      // Someone the organizer removed has no end screen to tick back from.
-      if (!other || other.removed) return [];
-      const chosen = ticks.has(`${participant.id} ${id}`);
-      const mutual = chosen && ticks.has(`${id} ${participant.id}`);
-      return [{ id, name: other.name, role: other.role, chosen, mutual, ...(mutual && other.email ? { email: other.email } : {}) }];
-    });
-    people.sort((a, b) => a.name.localeCompare(b.name));
-    return { email: participant.email ?? null, people };
-  }
-
-  // ---- views ----------------------------------------------------------------------
+  // ---- loading (the views are pure functions of what is loaded: server/views/) ----
 
   /**
    * A committed change to this event, here or on another instance: views asked for from
@@ -670,7 +573,7 @@ export class EventService {
   }
 
   /** Everything the views of one event are built from (shared with readers asking at the same time: do not modify). */
-  load(eventId: string): Promise<Snapshot> {
+  load(eventId: string): Promise<EventSnapshot> {
     return this.snapshots.get(eventId);
   }
 
@@ -679,7 +582,17 @@ export class EventService {
     return this.ratings.get(eventId);
   }
 
-  private async read(eventId: string): Promise<Snapshot> {
+  /** Every follow-up ticked, whatever the phase (the export's). */
+  listFollowUps(eventId: string): Promise<FollowUp[]> {
+    return this.store.listFollowUps(eventId);
+  }
+
+  /** The moment views are made for, and the links they show. */
+  viewContext(): ViewContext {
+    return { now: this.now(), joinUrl: (code) => this.joinUrl(code) };
+  }
+
+  private async read(eventId: string): Promise<EventSnapshot> {
     const [event, state, lists, ratingsGiven] = await Promise.all([
       this.store.getEvent(eventId),
       this.store.getState(eventId),
@@ -696,88 +609,5 @@ export class EventService {
       ratingsGiven,
       followUps,
     };
-  }
-
-  summary({ event, state, people, plans, ratingsGiven }: Snapshot): EventSummary {
-    const now = this.now();
-    let mentors = 0;
-    let mentees = 0;
-    for (const p of people.values()) {
-      if (p.removed) continue;
-      if (p.role === 'mentor') mentors++;
-      else mentees++;
-    }
-    return {
-      id: event.id,
-      name: event.name,
-      code: event.code,
-      joinUrl: this.joinUrl(event.code),
-      status: state.status,
-      phase: state.phase,
-      round: state.round,
-      rounds: event.rounds,
-      roundSeconds: event.roundSeconds,
-      changeoverSeconds: event.changeoverSeconds,
-      seatsPerTable: event.seatsPerTable,
-      topics: event.topics,
-      phaseEndsAt: state.status === 'running' ? state.phaseEndsAt : null,
-      remainingMs: remainingMsAt(state, now),
-      serverNow: now,
-      headcount: { mentors, mentees },
-      version: state.version,
-      changedAt: state.changedAt ?? null,
-      stats: { exchanges: exchangesHeld(state, plans), ratings: ratingsGiven },
-    };
-  }
-
-  /** The seating people are in now: the current round's plan during its talk and changeover. */
-  currentPlan({ state, plans }: Snapshot): SeatingPlan | null {
-    return state.phase === 'talk' || state.phase === 'changeover' ? (plans.get(state.round) ?? null) : null;
-  }
-
-  /** The plan people walk to during a changeover. */
-  nextPlan({ state, plans }: Snapshot): SeatingPlan | null {
-    return state.phase === 'changeover' ? (plans.get(state.round + 1) ?? null) : null;
-  }
-
-  publicStateOf(snapshot: Snapshot): PublicEventState {
-    return {
-      ...this.summary(snapshot),
-      tables: publicTables(this.currentPlan(snapshot), snapshot.people),
-      nextTables: publicTables(this.nextPlan(snapshot), snapshot.people),
-    };
-  }
-
-  async publicState(eventId: string): Promise<PublicEventState> {
-    return this.publicStateOf(await this.load(eventId));
-  }
-
-  meViewOf(snapshot: Snapshot, participant: Participant, ratings: { round: number; raterId: string; targetId: string; score: number }[]): MeView {
-    const { state, plans, people } = snapshot;
-    const met = [...plans.values()]
-      .filter((plan) => state.phase !== 'lobby' && plan.round <= state.round)
-      .sort((a, b) => a.round - b.round)
-      .flatMap((plan) => {
-        const seat = seatOf(plan, participant.id, people);
-        return seat ? [seat] : [];
-      });
-    return {
-      participant: { id: participant.id, name: participant.name, role: participant.role, present: !participant.absent },
-      event: this.summary(snapshot),
-      seat: seatOf(this.currentPlan(snapshot), participant.id, people),
-      nextSeat: seatOf(this.nextPlan(snapshot), participant.id, people),
-      met,
-      ratingsGiven: ratings
-        .filter((r) => r.raterId === participant.id)
-        .map((r) => ({ round: r.round, targetId: r.targetId, score: r.score })),
-      followUp: state.status === 'ended' ? this.followUpView(snapshot, participant) : null,
-    };
-  }
-
-  async meView(eventId: string, participantId: string): Promise<MeView> {
-    const [snapshot, ratings] = await Promise.all([this.load(eventId), this.listRatings(eventId)]);
-    const participant = snapshot.people.get(participantId);
-    if (!participant) throw new HttpError(401, 'That sign-in is not known here — join again.');
-    return this.meViewOf(snapshot, participant, ratings);
   }
 }
