@@ -7,7 +7,8 @@
 // It waits for a quiet second after the last change: it does not compete with the fan-out
 // of a change, nor seat again for every join of a burst. A change after that (a late
 // arrival, someone away) is seen at the changeover, which then seats afresh: a plan made
-// ahead is only reused when made from the very same lists (EventService.seatAhead).
+// ahead is only reused while the people and plans are at the versions it was made from
+// (EventService.seatAhead, planCache.ts).
 import type { EventService } from '../events/eventService';
 import { seatBytesOf } from './seatBytes';
 
@@ -41,7 +42,7 @@ export class SeatsAhead {
 
   private async prepare(eventId: string): Promise<void> {
     const ahead = await this.events.seatAhead(eventId);
-    if (ahead) seatBytesOf(ahead.plan, ahead.people);
+    if (ahead) seatBytesOf(ahead.plan, ahead.people, { eventId, versions: ahead.versions });
   }
 
   close(): void {
