@@ -1,5 +1,5 @@
-// Seating a round is the heaviest thing Tablehop does: about 0.15 s for 5,000 people and
-// 0.5–0.9 s for 10,000 (bench:match). On the main thread it would stop every socket for
+// Seating a round is the heaviest thing Tablehop does: for thousands of people it takes a
+// noticeable part of a second (bench:match). On the main thread it would stop every socket for
 // that long at the busiest moment, a changeover, and leave its garbage to be collected in
 // the middle of the fan-out that follows (measured by bench:fanout). So rounds are planned
 // on a thread of their own, one at a time; should that thread fail, on the main thread.

@@ -22,8 +22,8 @@ import { KeyedThrottle } from './throttle';
 
 // The two loops over every phone of a change live in small functions of their own, not in
 // deliverPhase: a loop of thousands makes V8 compile the function it is in, in the middle
-// of the fan-out, and compiling all of deliverPhase took 23 and then 16 ms of CPU from the
-// phones in one change (--trace-opt, bench:fanout).
+// of the fan-out, and compiling all of deliverPhase there takes CPU from the phones of that
+// change (seen with --trace-opt under bench:fanout).
 
 /** Where each phone connected here finds its seat in `planSeats`. */
 function seatsOfLocal(local: Map<string, Set<TablehopSocket>>, people: ReadonlyMap<string, unknown>, planSeats: PlanSeats): { targets: Set<TablehopSocket>[]; theirs: Middles } {
@@ -48,8 +48,8 @@ function sendEach(targets: Set<TablehopSocket>[], frames: Frame[]): void {
 export class Fanout implements EventNotifier {
   /**
    * Phones connected to this instance, per event: participantId → open sockets. Seats go
-   * straight to these sockets: a per-person room broadcast costs far more per phone
-   * (measured: 5,000 phones, about 1.5× the time of emitting on the socket itself).
+   * straight to these sockets: a per-person room broadcast costs far more per phone than
+   * emitting on the socket itself (bench:fanout shows the difference).
    */
   private connected = new Map<string, Map<string, Set<TablehopSocket>>>();
   private throttle = new KeyedThrottle(250);

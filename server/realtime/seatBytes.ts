@@ -132,7 +132,8 @@ export function seatBytesOf(plan: SeatingPlan | null | undefined, people: Readon
 
 // Kept apart from the lookup above: at a change the seats were usually written ahead, and
 // calling this long function then (only to find them) made V8 compile it in the middle of
-// the fan-out, taking CPU from the phones (--trace-opt, bench:fanout).
+// the fan-out, CPU taken from the phones of that change (seen with --trace-opt under
+// bench:fanout).
 function writeSeats(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>, key: string | undefined): PlanSeats {
   const out = new ByteWriter(people.size * 700);
   const index = new Map<string, number>();

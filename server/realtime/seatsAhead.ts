@@ -1,6 +1,6 @@
 // Seating the next round ahead of time. At a changeover everyone's next seat should go out
-// the moment the phase is committed, but seating 5,000 people takes about 0.15 s (10,000:
-// 0.5–0.9 s, bench:match) and writing their seats another 30 ms. While people talk (or wait
+// the moment the phase is committed, but seating thousands of people takes a noticeable
+// part of a second (bench:match), and writing their seats more. While people talk (or wait
 // in the lobby) the server has nothing else to do: it seats the next round then, and writes
 // the seats, so the changeover finds both made.
 //

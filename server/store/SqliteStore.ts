@@ -4,8 +4,8 @@
 //
 // Group commit: the writes that arrive while the event loop is busy are committed together,
 // one transaction and one fsync for all of them (each in a savepoint of its own, so one
-// that fails changes nothing and the others still land). An fsync costs 0.3–3 ms here;
-// one per join would cap a join burst at a few hundred a second.
+// that fails changes nothing and the others still land). An fsync waits for the disk, so
+// one per join would cap a join burst at the disk's flush rate (docs/performance.md).
 //
 // This process holds the file's exclusive lock, so it is the only writer: the parsed,
 // frozen participants and plans of the events read lately are kept with their version
