@@ -15,7 +15,7 @@ import { currentPlan, nextPlan } from '../views/snapshot';
 import { publicStateOf, summaryOf } from '../views/summary';
 import type { EventNotifier, EventService } from '../events/eventService';
 import { type Change, type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
-import { type Frame, type Middles, eventFrames, sendFrame } from './packets';
+import { type Middles, type Packet, eventPackets, sendPacket } from './packets';
 import { type PlanSeats, seatBytesOf, seatIndexOf } from './seatBytes';
 import { SeatsAhead } from './seatsAhead';
 import { KeyedThrottle } from './throttle';
@@ -40,9 +40,9 @@ function seatsOfLocal(local: Map<string, Set<TablehopSocket>>, people: ReadonlyM
   return { targets, theirs: { source: planSeats.bytes, starts, ends } };
 }
 
-/** Person i's sockets get frame i. */
-function sendEach(targets: Set<TablehopSocket>[], frames: Frame[]): void {
-  for (let i = 0; i < targets.length; i++) for (const socket of targets[i]!) sendFrame(socket, frames[i]!);
+/** Person i's sockets get packet i. */
+function sendEach(targets: Set<TablehopSocket>[], packets: Packet[]): void {
+  for (let i = 0; i < targets.length; i++) for (const socket of targets[i]!) sendPacket(socket, packets[i]!);
 }
 
 export class Fanout implements EventNotifier {
@@ -184,17 +184,17 @@ export class Fanout implements EventNotifier {
       return;
     }
     // The phase is encoded once for everybody, every seat once per plan (seatBytesOf: a
-    // round's seats were written at its changeover already); each phone's frame is spliced
+    // round's seats were written at its changeover already); each phone's packet is spliced
     // from those: the JSON text of a seat:changed message { event, nextSeat } (a changeover)
     // or { event, seat, nextSeat: null } (a round).
     const updateJson = JSON.stringify(update);
     const changeover = phase === 'changeover';
     const planSeats = seatBytesOf(changeover ? nextPlan(snapshot) : currentPlan(snapshot), snapshot.people, { eventId, versions: snapshot.versions });
     const { targets, theirs } = seatsOfLocal(local, snapshot.people, planSeats);
-    const frames = changeover
-      ? eventFrames(ServerEvents.seatChanged, `{"event":${updateJson},"nextSeat":`, theirs, '}')
-      : eventFrames(ServerEvents.seatChanged, `{"event":${updateJson},"seat":`, theirs, ',"nextSeat":null}');
-    sendEach(targets, frames);
+    const packets = changeover
+      ? eventPackets(ServerEvents.seatChanged, `{"event":${updateJson},"nextSeat":`, theirs, '}')
+      : eventPackets(ServerEvents.seatChanged, `{"event":${updateJson},"seat":`, theirs, ',"nextSeat":null}');
+    sendEach(targets, packets);
   }
 
   private async deliverRoster(eventId: string): Promise<void> {

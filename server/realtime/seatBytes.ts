@@ -1,5 +1,5 @@
 // Every seat of a plan as the UTF-8 bytes of its JSON, ready to go into thousands of
-// seat:changed frames at once (packets.ts). Written straight into one buffer outside the
+// seat:changed packets at once (packets.ts). Written straight into one buffer outside the
 // JS heap: building thousands of seat texts as strings first, then encoding them, cost
 // about three times as long at 5,000 phones and left megabytes of young strings for the
 // garbage collector in the middle of the fan-out (measured by bench:fanout).

@@ -2,6 +2,7 @@
 // every phone must get exactly the seat seatOf describes, as JSON.stringify would write it.
 import { describe, expect, it } from 'vitest';
 import { planRound } from '../../shared/matching/planRound';
+import { Pairs, UnorderedPairs } from '../../shared/matching/pairs';
 import { person } from '../support/people';
 import { seatOf } from '../../shared/seats';
 import { seatBytesFor, seatBytesOf } from '../../server/realtime/seatBytes';
@@ -23,8 +24,8 @@ describe('seatBytesOf', () => {
         seatsPerTable: seats,
         mentors: mentors.map((m, i) => ({ id: m.id, table: i + 1, topics: m.topics })),
         mentees: mentees.map((m) => ({ id: m.id, topics: m.topics, sessions: 0 })),
-        met: new Set(),
-        coSeated: new Set(),
+        met: new Pairs(),
+        coSeated: new UnorderedPairs(),
         seed: k,
       });
       const written = seatBytesOf(plan, everyone);
