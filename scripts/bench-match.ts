@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { linearSumAssignment } from 'linear-sum-assignment';
 import { planRound } from '../shared/matching/planRound';
 import { replanRound } from '../shared/matching/replanRound';
-import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor, type SeatingPlan } from '../shared/matching/types';
+import { Pairs, UnorderedPairs } from '../shared/matching/pairs';
+import type { MatchInput, MatchMentee, MatchMentor, SeatingPlan } from '../shared/matching/types';
 import { mulberry32 } from '../test/support/random';
 
 interface Instance {
@@ -89,16 +90,16 @@ function makeEvent(spec: Instance, seed: number, tag: string): { mentors: MatchM
 /** Plans a few rounds of another event of the same size; returns the time of the first (cold) one. */
 function warmUp(spec: Instance): number {
   const { mentors, mentees } = makeEvent(spec, spec.mentees * 31 + spec.mentors + 1000, 'warm-');
-  const met = new Set<string>();
-  const coSeated = new Set<string>();
+  const met = new Pairs();
+  const coSeated = new UnorderedPairs();
   let cold = 0;
   for (let round = 1; round <= spec.rounds; round++) {
     const t0 = performance.now();
     const plan = planRound({ round, seatsPerTable: spec.seatsPerTable, mentors, mentees: mentees.map((m) => ({ ...m })), met, coSeated, seed: 2024 });
     if (round === 1) cold = performance.now() - t0;
     for (const t of plan.tables) {
-      for (const id of t.menteeIds) met.add(pairKey(t.mentorId, id));
-      for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(coSeatKey(a, b));
+      for (const id of t.menteeIds) met.add(t.mentorId, id);
+      for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(a, b);
     }
     const seated = new Set(plan.tables.flatMap((t) => t.menteeIds));
     for (const m of mentees) if (seated.has(m.id)) m.sessions++;
@@ -111,8 +112,8 @@ function runInstance(spec: Instance): { result: Result; coldMs: number; replanP5
   const { mentors, mentees } = makeEvent(spec, spec.mentees * 31 + spec.mentors, '');
   const mentorById = new Map(mentors.map((m) => [m.id, m]));
   const menteeIndex = new Map(mentees.map((m, i) => [m.id, i]));
-  const met = new Set<string>();
-  const coSeated = new Set<string>();
+  const met = new Pairs();
+  const coSeated = new UnorderedPairs();
   const times: number[] = [];
   const replans: number[] = [];
   let repeats = 0;
@@ -134,7 +135,7 @@ function runInstance(spec: Instance): { result: Result; coldMs: number; replanP5
     for (const t of plan.tables) {
       const mentor = mentorById.get(t.mentorId)!;
       for (const id of t.menteeIds) {
-        if (met.has(pairKey(t.mentorId, id))) repeats++;
+        if (met.has(t.mentorId, id)) repeats++;
         topics += shared(mentees[menteeIndex.get(id)!]!.topics, mentor.topics);
         seatedIds.push(id);
       }
@@ -143,11 +144,11 @@ function runInstance(spec: Instance): { result: Result; coldMs: number; replanP5
     // The organizer's rotation for the same seated mentees.
     const seatedInOrder = seatedIds.map((id) => menteeIndex.get(id)!).sort((a, b) => a - b);
     seatedInOrder.forEach((i, q) => (rotation += shared(mentees[i]!.topics, mentors[(q + round) % mentors.length]!.topics)));
-    if (exact) rounds.push({ input: { ...input, met: new Set(met) }, seatedIds, topics });
+    if (exact) rounds.push({ input: { ...input, met: new Pairs(met) }, seatedIds, topics });
 
     for (const t of plan.tables) {
-      for (const id of t.menteeIds) met.add(pairKey(t.mentorId, id));
-      for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(coSeatKey(a, b));
+      for (const id of t.menteeIds) met.add(t.mentorId, id);
+      for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(a, b);
     }
     const seated = new Set(seatedIds);
     for (const m of mentees) if (seated.has(m.id)) m.sessions++;
@@ -196,11 +197,11 @@ function timeReplan(shown: SeatingPlan, input: MatchInput, round: number): numbe
 /** Best total shared topics for these seated mentees, repeats forbidden: linear-sum-assignment over seats. */
 function exactTopics(input: MatchInput, seated: readonly MatchMentee[]): number {
   const seats = input.mentors.flatMap((m) => Array<MatchMentor>(input.seatsPerTable).fill(m));
-  const matrix = seated.map((e) => seats.map((m) => shared(e.topics, m.topics) - (input.met.has(pairKey(m.id, e.id)) ? 1000 : 0)));
+  const matrix = seated.map((e) => seats.map((m) => shared(e.topics, m.topics) - (input.met.has(m.id, e.id) ? 1000 : 0)));
   const { rowAssignments } = linearSumAssignment(matrix, { maximaze: true });
   return seated.reduce((sum, e, row) => {
     const m = seats[rowAssignments[row]!]!;
-    if (input.met.has(pairKey(m.id, e.id))) throw new Error('exact solver needed a repeat');
+    if (input.met.has(m.id, e.id)) throw new Error('exact solver needed a repeat');
     return sum + shared(e.topics, m.topics);
   }, 0);
 }

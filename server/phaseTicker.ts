@@ -33,7 +33,7 @@ export class PhaseTicker {
     if (this.busy) return; // a slow store must not pile up overlapping sweeps
     this.busy = true;
     try {
-      const due = await this.events.store.dueEvents(Date.now());
+      const due = await this.events.dueEvents(Date.now());
       await Promise.all(due.map((eventId) => this.events.advanceIfDue(eventId).catch((error: unknown) => this.report(error))));
       const now = Date.now();
       if (now - this.lastSweepAt >= SWEEP_MS) {

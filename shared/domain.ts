@@ -87,11 +87,27 @@ export interface TablePlan {
   menteeIds: string[];
 }
 
+/**
+ * How far an event's people and plans have changed: each counter moves on with every
+ * write to that list (Store.listPeopleAndPlans). Equal counters, equal lists.
+ */
+export interface ListVersions {
+  participants: number;
+  plans: number;
+}
+
 /** Who sits where in one round, and who sits out. */
 export interface SeatingPlan {
   round: number;
   tables: TablePlan[];
   byes: string[];
+  /**
+   * The versions of the people and plans this seating was made from. Seating is
+   * deterministic, so (event, round, madeFrom) names one seating on every instance:
+   * what was made ahead of a round (its plan, its seats' bytes) is found again by it.
+   * Absent on plans written before it existed.
+   */
+  madeFrom?: ListVersions;
 }
 
 export interface Rating {

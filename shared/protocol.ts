@@ -15,7 +15,11 @@ import type {
 export const PROTOCOL_VERSION = 2;
 
 export const ServerEvents = {
-  /** Full view for a phone: on every connect, and again whenever the person's seats change. */
+  /**
+   * Full view for a phone: on every connect, when the person's own view changes (they
+   * left or came back, follow-ups), and once at the end (who they met). Seats that move
+   * go as `seat:changed`, never as a whole snapshot.
+   */
   meSnapshot: 'me:snapshot',
   /** Full public state (with tables) for the projector and Control: on connect and on each phase change. */
   stateSnapshot: 'state:snapshot',
@@ -43,6 +47,7 @@ export type EventGoneReason = 'deleted' | 'expired';
  * - `wrong_key`: the organizer key is missing or is not this event's
  * - `outdated`: the page speaks another protocol version: reload it
  * - `bad_handshake`: the handshake auth is not one Tablehop sends
+ * - `too_many_connections`: over MAX_SOCKETS_PER_LINK or MAX_SOCKETS_PER_ADDRESS on this instance
  * - `unavailable`: the server could not check just now (its store is away): try again
  */
 export type RefusalCode = 'event_not_found' | 'token_unknown' | 'wrong_key' | 'outdated' | 'bad_handshake' | 'too_many_connections' | 'unavailable';

@@ -3,32 +3,30 @@
 // every change of the clock goes through one compare-and-set in the Store.
 import type {
   CreatedEvent,
-  EventExport,
   EventRecord,
-  FollowUpView,
-  EventSummary,
   JoinResult,
-  MeView,
+  ListVersions,
   OrganizerActionName,
   Participant,
-  PublicEventState,
   Rating,
   RoundState,
   SeatingPlan,
 } from '../../shared/domain';
 import type { EventGoneReason } from '../../shared/protocol';
-import { advanceDue, applyAction, lobbyState, remainingMsAt, roundAhead, roundNeedingPlan } from '../../shared/roundEngine';
+import { advanceDue, applyAction, lobbyState, roundAhead, roundNeedingPlan } from '../../shared/roundEngine';
 import type { CreateEventInput, JoinInput, PersonInput, RatingInput } from '../../shared/schemas';
-import { peopleWhoseSeatChanged, publicTables, satTogether, seatOf } from '../../shared/seats';
+import { peopleWhoseSeatChanged, satTogether } from '../../shared/seats';
 import { pinProblem, seatPins, whoMakesRoom } from '../../shared/matching/pinSeats';
 import { replanRound } from '../../shared/matching/replanRound';
 import type { Config } from '../config';
 import { HttpError, conflict, notFound } from '../errors';
 import { matchesHash, newId, newJoinCode, newSecret, newSeed, sha256 } from '../secrets';
 import type { FollowUp, Store } from '../store/Store';
-import { planInThread, remembers, warmPlanner } from './plannerThread';
-import { resultsJson } from './resultsJson';
+import { PlanCache } from './planCache';
+import { warmPlanner } from './plannerThread';
 import { matchInputFor, pinsFor } from './roundPlanning';
+import { type EventSnapshot, type ViewContext, peopleMet } from '../views/snapshot';
+import { Lookups } from './lookups';
 import { SharedReads } from './sharedReads';
 
 /** Told about every committed change so connected screens and phones can be updated. */
@@ -73,41 +71,11 @@ export interface AddedParticipant {
   token: string;
 }
 
-/** A loaded event: what the views are built from. */
-interface Snapshot {
-  event: EventRecord;
-  state: RoundState;
-  people: Map<string, Participant>;
-  plans: Map<number, SeatingPlan>;
-  ratingsGiven: number;
-  /** Only loaded once the event has ended (the end screen is where follow-ups live). */
-  followUps: FollowUp[];
-}
-
 const COMMIT_ATTEMPTS = 8;
 
-// A store may hand out the same list again while nothing in it changed (RedisStore does);
-// then the lookup built from it is the same too, and so is what is built from that
-// (every seat's bytes, see seatBytesOf).
-const lookups = new WeakMap<readonly object[], Map<unknown, unknown>>();
-
-function byKey<K, V extends object>(list: readonly V[], key: (value: V) => K): Map<K, V> {
-  let lookup = lookups.get(list) as Map<K, V> | undefined;
-  if (!lookup) {
-    lookup = new Map(list.map((value) => [key(value), value]));
-    lookups.set(list, lookup);
-  }
-  return lookup;
-}
-
-/** Mentor–mentee exchanges in the rounds that have started. */
-function exchangesHeld(state: RoundState, plans: ReadonlyMap<number, SeatingPlan>): number {
-  if (state.phase === 'lobby') return 0;
-  let exchanges = 0;
-  for (const plan of plans.values()) {
-    if (plan.round <= state.round) for (const table of plan.tables) exchanges += table.menteeIds.length;
-  }
-  return exchanges;
+/** Whether two seatings put everyone in the same place (whatever they were made from). */
+function sameSeating(a: SeatingPlan, b: SeatingPlan): boolean {
+  return JSON.stringify([a.round, a.tables, a.byes]) === JSON.stringify([b.round, b.tables, b.byes]);
 }
 
 export class EventService {
@@ -115,9 +83,11 @@ export class EventService {
   /** Views of one event asked for at the same moment share one read of the store. */
   private readonly snapshots = new SharedReads((eventId) => this.read(eventId));
   private readonly ratings = new SharedReads((eventId) => this.store.listRatings(eventId));
+  private readonly lookups = new Lookups();
+  private readonly planCache = new PlanCache();
 
   constructor(
-    readonly store: Store,
+    private readonly store: Store,
     private readonly config: Pick<Config, 'publicUrl' | 'maxParticipants' | 'retentionDays' | 'lobbyExpiryDays' | 'maxLobbyEventsPerAddress'>,
     private readonly now: () => number = Date.now,
   ) {
@@ -221,8 +191,27 @@ export class EventService {
     return this.config.retentionDays;
   }
 
+  /** True when the store can serve requests. */
+  ping(): Promise<boolean> {
+    return this.store.ping();
+  }
+
+  /** Events whose current phase ends at or before `now` (for advanceIfDue). */
+  dueEvents(now: number): Promise<string[]> {
+    return this.store.dueEvents(now);
+  }
+
+  /**
+   * Wrong join codes from one address (`key`) in the last `windowSeconds`: `add` 1 counts
+   * one more, 0 just reads. Joins from an address that guessed too often wait.
+   */
+  wrongCodes(key: string, windowSeconds: number, add: 0 | 1): Promise<number> {
+    return this.store.attempts(key, windowSeconds, add);
+  }
+
   async deleteEvent(eventId: string): Promise<void> {
     await this.store.deleteEvent(eventId);
+    this.forget(eventId);
     this.changed(eventId);
     this.notifier.eventDeleted(eventId, 'deleted');
   }
@@ -231,10 +220,16 @@ export class EventService {
   async sweep(now: number): Promise<string[]> {
     const deleted = await this.store.sweep(now);
     for (const eventId of deleted) {
+      this.forget(eventId);
       this.changed(eventId);
       this.notifier.eventDeleted(eventId, 'expired');
     }
     return deleted;
+  }
+
+  private forget(eventId: string): void {
+    this.lookups.forget(eventId);
+    this.planCache.forget(eventId);
   }
 
   // ---- people -----------------------------------------------------------------
@@ -367,7 +362,7 @@ export class EventService {
       return { id: participantId, pin: null, planned: false, displaced: [] };
     }
     if (person.absent) throw conflict(`${person.name} is marked absent: mark them present first, then move them.`);
-    const [state, participants, plans] = await Promise.all([this.store.getState(eventId), this.store.listParticipants(eventId), this.store.listPlans(eventId)]);
+    const [state, { participants, plans }] = await Promise.all([this.store.getState(eventId), this.store.listPeopleAndPlans(eventId)]);
     if (!state) throw notFound('There is no event with that id — check the link.');
     const round = roundAhead(state, event.rounds);
     if (round === null) throw conflict('There is no round left to move anyone into.');
@@ -425,15 +420,13 @@ export class EventService {
       const state = await this.store.getState(event.id);
       if (!state || state.phase !== 'changeover' || state.round >= event.rounds) return null;
       const round = state.round + 1;
-      const [shown, participants, plans] = await Promise.all([
-        this.store.getPlan(event.id, round),
-        this.store.listParticipants(event.id),
-        this.store.listPlans(event.id),
-      ]);
+      const lists = await this.store.listPeopleAndPlans(event.id);
+      const { participants, plans } = lists;
+      const shown = plans.find((p) => p.round === round);
       if (!shown) return null;
       const input = matchInputFor(event, round, participants, plans);
-      const revised = seatPins(replanRound(shown, input), pinsFor(round, participants), input);
-      if (JSON.stringify(revised) === JSON.stringify(shown)) return shown;
+      const revised = { ...seatPins(replanRound(shown, input), pinsFor(round, participants), input), madeFrom: lists.versions };
+      if (sameSeating(revised, shown)) return shown;
       if (await this.store.commit(event.id, state.version, { ...state, version: state.version + 1 }, [revised])) {
         this.changed(event.id);
         this.notifier.seatsChanged(event.id, peopleWhoseSeatChanged(shown, revised));
@@ -445,7 +438,7 @@ export class EventService {
 
   // ---- the clock ----------------------------------------------------------------
 
-  async act(eventId: string, action: OrganizerActionName, seconds?: number, from?: { phase: string; round: number }): Promise<PublicEventState> {
+  async act(eventId: string, action: OrganizerActionName, seconds?: number, from?: { phase: string; round: number }): Promise<void> {
     // Two organizers pressing "skip" at the same instant mean the same phase: once the event
     // has left it (the phase they saw, or the one found on the first try), the skip is done.
     let pressedOn = from ? `${from.phase}:${from.round}` : undefined;
@@ -457,7 +450,6 @@ export class EventService {
       if (!result.ok) throw new HttpError(result.status, result.message);
       return result.state;
     });
-    return this.publicState(eventId);
   }
 
   /** Moves a due phase on. Safe to call from every instance: only one commit wins. */
@@ -495,30 +487,22 @@ export class EventService {
 
   /**
    * Seats the round people move into next while the lobby or a talk still runs, so that the
-   * start or the changeover finds it made: the same plan it would make then, because
-   * planInThread remembers a plan with the very lists it was made from and the store hands
-   * out the same frozen lists until something in them changes. Null when there is nothing
-   * to seat ahead, or when the store's lists are copies (nothing could be reused).
+   * start or the changeover finds it made: the plan cache hands the same plan to makePlan
+   * while the people and plans are still at the versions it was made from. Null when there
+   * is nothing to seat ahead.
    */
-  async seatAhead(eventId: string): Promise<{ plan: SeatingPlan; people: ReadonlyMap<string, Participant> } | null> {
-    const [event, state, participants, plans] = await Promise.all([
-      this.store.getEvent(eventId),
-      this.store.getState(eventId),
-      this.store.listParticipants(eventId),
-      this.store.listPlans(eventId),
-    ]);
+  async seatAhead(eventId: string): Promise<{ plan: SeatingPlan; people: ReadonlyMap<string, Participant>; versions: ListVersions } | null> {
+    const [event, state, lists] = await Promise.all([this.store.getEvent(eventId), this.store.getState(eventId), this.store.listPeopleAndPlans(eventId)]);
     if (!event || !state || state.status === 'ended' || (state.phase !== 'lobby' && state.phase !== 'talk')) return null;
     const round = roundAhead(state, event.rounds);
-    if (round === null || plans.some((p) => p.round === round)) return null;
-    if (!remembers(participants, plans)) return null;
-    const plan = await planInThread(event, round, participants, plans);
-    return { plan, people: byKey(participants, (p) => p.id) };
+    if (round === null || lists.plans.some((p) => p.round === round)) return null;
+    const plan = await this.planCache.plan(event, round, lists);
+    return { plan, people: this.lookups.of(eventId, lists).people, versions: lists.versions };
   }
 
   /** Seats round `round` from everyone present and what earlier rounds tell (off the main thread). */
   async makePlan(event: EventRecord, round: number): Promise<SeatingPlan> {
-    const [participants, plans] = await Promise.all([this.store.listParticipants(event.id), this.store.listPlans(event.id)]);
-    return planInThread(event, round, participants, plans);
+    return this.planCache.plan(event, round, await this.store.listPeopleAndPlans(event.id));
   }
 
   // ---- ratings ------------------------------------------------------------------
@@ -544,51 +528,9 @@ export class EventService {
     this.notifier.ratingsChanged(eventId);
   }
 
-  // ---- results ------------------------------------------------------------------------
-
-  /** Everything about the event, for the organizer's export.json and report. */
-  async exportData(eventId: string): Promise<EventExport> {
-    const [snapshot, ratings, followUps] = await Promise.all([this.load(eventId), this.listRatings(eventId), this.store.listFollowUps(eventId)]);
-    const { event, state } = snapshot;
-    return resultsJson({
-      event: {
-        id: event.id,
-        name: event.name,
-        code: event.code,
-        status: state.status,
-        phase: state.phase,
-        round: state.round,
-        rounds: event.rounds,
-        roundSeconds: event.roundSeconds,
-        changeoverSeconds: event.changeoverSeconds,
-        seatsPerTable: event.seatsPerTable,
-        topics: event.topics,
-        createdAt: event.createdAt,
-      },
-      people: snapshot.people,
-      plans: [...snapshot.plans.values()],
-      ratings,
-      followUps,
-      exportedAt: this.now(),
-    });
-  }
-
   // ---- follow-ups -------------------------------------------------------------------
 
-  /** The people `participantId` sat with in rounds that took place: the ones they may follow up with. */
-  private peopleMet(snapshot: Snapshot, participantId: string): string[] {
-    const { state, plans, people } = snapshot;
-    const met = new Set<string>();
-    if (state.phase === 'lobby') return [];
-    for (const plan of plans.values()) {
-      if (plan.round > state.round) continue;
-      const seat = seatOf(plan, participantId, people);
-      for (const other of seat?.with ?? []) met.add(other.id);
-    }
-    return [...met];
-  }
-
-  private async requireEnded(eventId: string): Promise<Snapshot> {
+  private async requireEnded(eventId: string): Promise<EventSnapshot> {
     const snapshot = await this.load(eventId);
     if (snapshot.state.status !== 'ended') throw conflict('Follow-ups open when the event ends: tick them on your end screen then.');
     return snapshot;
@@ -597,7 +539,7 @@ export class EventService {
   /** "I'd like to follow up with …" (or not any more), for someone met; both are told when it becomes mutual. */
   async setFollowUp(eventId: string, participant: Participant, targetId: string, follow: boolean): Promise<void> {
     const snapshot = await this.requireEnded(eventId);
-    if (!this.peopleMet(snapshot, participant.id).includes(targetId)) {
+    if (!peopleMet(snapshot, participant.id).includes(targetId)) {
       throw new HttpError(403, 'You can only follow up with someone you sat with at a table.');
     }
     await this.store.setFollowUp(eventId, participant.id, targetId, follow);
@@ -615,25 +557,10 @@ export class EventService {
       return next;
     });
     this.changed(eventId);
-    this.notifier.peopleChanged(eventId, [participant.id, ...this.peopleMet(snapshot, participant.id)]);
+    this.notifier.peopleChanged(eventId, [participant.id, ...peopleMet(snapshot, participant.id)]);
   }
 
-  /** The end screen's follow-up list: emails only where both ticked. */
-  private followUpView(snapshot: Snapshot, participant: Participant): FollowUpView {
-    const ticks = new Set(snapshot.followUps.map((f) => `${f.fromId} ${f.toId}`));
-    const people = this.peopleMet(snapshot, participant.id).flatMap((id) => {
-      const other = snapshot.people.get(id);
-      // Someone the organizer removed has no end screen to tick back from.
-      if (!other || other.removed) return [];
-      const chosen = ticks.has(`${participant.id} ${id}`);
-      const mutual = chosen && ticks.has(`${id} ${participant.id}`);
-      return [{ id, name: other.name, role: other.role, chosen, mutual, ...(mutual && other.email ? { email: other.email } : {}) }];
-    });
-    people.sort((a, b) => a.name.localeCompare(b.name));
-    return { email: participant.email ?? null, people };
-  }
-
-  // ---- views ----------------------------------------------------------------------
+  // ---- loading (the views are pure functions of what is loaded: server/views/) ----
 
   /**
    * A committed change to this event, here or on another instance: views asked for from
@@ -646,7 +573,7 @@ export class EventService {
   }
 
   /** Everything the views of one event are built from (shared with readers asking at the same time: do not modify). */
-  load(eventId: string): Promise<Snapshot> {
+  load(eventId: string): Promise<EventSnapshot> {
     return this.snapshots.get(eventId);
   }
 
@@ -655,12 +582,21 @@ export class EventService {
     return this.ratings.get(eventId);
   }
 
-  private async read(eventId: string): Promise<Snapshot> {
-    const [event, state, participants, plans, ratingsGiven] = await Promise.all([
+  /** Every follow-up ticked, whatever the phase (the export's). */
+  listFollowUps(eventId: string): Promise<FollowUp[]> {
+    return this.store.listFollowUps(eventId);
+  }
+
+  /** The moment views are made for, and the links they show. */
+  viewContext(): ViewContext {
+    return { now: this.now(), joinUrl: (code) => this.joinUrl(code) };
+  }
+
+  private async read(eventId: string): Promise<EventSnapshot> {
+    const [event, state, lists, ratingsGiven] = await Promise.all([
       this.store.getEvent(eventId),
       this.store.getState(eventId),
-      this.store.listParticipants(eventId),
-      this.store.listPlans(eventId),
+      this.store.listPeopleAndPlans(eventId),
       this.store.countRatings(eventId),
     ]);
     if (!event || !state) throw notFound('There is no event with that id — check the link.');
@@ -668,93 +604,10 @@ export class EventService {
     return {
       event,
       state,
-      people: byKey(participants, (p) => p.id),
-      plans: byKey(plans, (p) => p.round),
+      ...this.lookups.of(eventId, lists),
+      versions: lists.versions,
       ratingsGiven,
       followUps,
     };
-  }
-
-  summary({ event, state, people, plans, ratingsGiven }: Snapshot): EventSummary {
-    const now = this.now();
-    let mentors = 0;
-    let mentees = 0;
-    for (const p of people.values()) {
-      if (p.removed) continue;
-      if (p.role === 'mentor') mentors++;
-      else mentees++;
-    }
-    return {
-      id: event.id,
-      name: event.name,
-      code: event.code,
-      joinUrl: this.joinUrl(event.code),
-      status: state.status,
-      phase: state.phase,
-      round: state.round,
-      rounds: event.rounds,
-      roundSeconds: event.roundSeconds,
-      changeoverSeconds: event.changeoverSeconds,
-      seatsPerTable: event.seatsPerTable,
-      topics: event.topics,
-      phaseEndsAt: state.status === 'running' ? state.phaseEndsAt : null,
-      remainingMs: remainingMsAt(state, now),
-      serverNow: now,
-      headcount: { mentors, mentees },
-      version: state.version,
-      changedAt: state.changedAt ?? null,
-      stats: { exchanges: exchangesHeld(state, plans), ratings: ratingsGiven },
-    };
-  }
-
-  /** The seating people are in now: the current round's plan during its talk and changeover. */
-  currentPlan({ state, plans }: Snapshot): SeatingPlan | null {
-    return state.phase === 'talk' || state.phase === 'changeover' ? (plans.get(state.round) ?? null) : null;
-  }
-
-  /** The plan people walk to during a changeover. */
-  nextPlan({ state, plans }: Snapshot): SeatingPlan | null {
-    return state.phase === 'changeover' ? (plans.get(state.round + 1) ?? null) : null;
-  }
-
-  publicStateOf(snapshot: Snapshot): PublicEventState {
-    return {
-      ...this.summary(snapshot),
-      tables: publicTables(this.currentPlan(snapshot), snapshot.people),
-      nextTables: publicTables(this.nextPlan(snapshot), snapshot.people),
-    };
-  }
-
-  async publicState(eventId: string): Promise<PublicEventState> {
-    return this.publicStateOf(await this.load(eventId));
-  }
-
-  meViewOf(snapshot: Snapshot, participant: Participant, ratings: { round: number; raterId: string; targetId: string; score: number }[]): MeView {
-    const { state, plans, people } = snapshot;
-    const met = [...plans.values()]
-      .filter((plan) => state.phase !== 'lobby' && plan.round <= state.round)
-      .sort((a, b) => a.round - b.round)
-      .flatMap((plan) => {
-        const seat = seatOf(plan, participant.id, people);
-        return seat ? [seat] : [];
-      });
-    return {
-      participant: { id: participant.id, name: participant.name, role: participant.role, present: !participant.absent },
-      event: this.summary(snapshot),
-      seat: seatOf(this.currentPlan(snapshot), participant.id, people),
-      nextSeat: seatOf(this.nextPlan(snapshot), participant.id, people),
-      met,
-      ratingsGiven: ratings
-        .filter((r) => r.raterId === participant.id)
-        .map((r) => ({ round: r.round, targetId: r.targetId, score: r.score })),
-      followUp: state.status === 'ended' ? this.followUpView(snapshot, participant) : null,
-    };
-  }
-
-  async meView(eventId: string, participantId: string): Promise<MeView> {
-    const [snapshot, ratings] = await Promise.all([this.load(eventId), this.listRatings(eventId)]);
-    const participant = snapshot.people.get(participantId);
-    if (!participant) throw new HttpError(401, 'That sign-in is not known here — join again.');
-    return this.meViewOf(snapshot, participant, ratings);
   }
 }

@@ -1,13 +1,10 @@
-// Seating a round is the heaviest thing Tablehop does: about 0.15 s for 5,000 people and
-// 0.5–0.9 s for 10,000 (bench:match). On the main thread it would stop every socket for
+// Seating a round is the heaviest thing Tablehop does: for thousands of people it takes a
+// noticeable part of a second (bench:match). On the main thread it would stop every socket for
 // that long at the busiest moment, a changeover, and leave its garbage to be collected in
 // the middle of the fan-out that follows (measured by bench:fanout). So rounds are planned
 // on a thread of their own, one at a time; should that thread fail, on the main thread.
-// A round seated ahead (during the talk before it) is remembered with what it was made
-// from, so the changeover that needs it finds it made.
 import { Worker } from 'node:worker_threads';
 import type { EventRecord, Participant, SeatingPlan } from '../../shared/domain';
-import { deepFreeze } from '../deepFreeze';
 import type { PlanJob, PlanReply } from './planWorker';
 import { planFor } from './roundPlanning';
 
@@ -61,49 +58,8 @@ export function warmPlanner(): void {
   plannerThread();
 }
 
-/** Rounds planned lately, with what each was planned from. */
-const RECENT = 4;
-interface Recent {
-  seatsPerTable: number;
-  seed: number;
-  round: number;
-  participants: readonly Participant[];
-  plans: readonly SeatingPlan[];
-  plan: Promise<SeatingPlan>;
-}
-const recent: Recent[] = [];
-
-/** Whether planInThread remembers a plan made from these lists: only if they cannot change in place. */
-export function remembers(participants: readonly Participant[], plans: readonly SeatingPlan[]): boolean {
-  return Object.isFrozen(participants) && Object.isFrozen(plans);
-}
-
-/**
- * `planFor` on the planner thread: the same plan, without holding up the main thread.
- * Asked again with the very same frozen lists (a store hands out the same frozen list
- * until something in it changes) it answers with the plan it made, or is making, then.
- * Lists that could be changed in place are planned from afresh every time.
- */
-export function planInThread(event: EventRecord, round: number, participants: readonly Participant[], plans: readonly SeatingPlan[]): Promise<SeatingPlan> {
-  const remembered = recent.find(
-    (r) => r.round === round && r.participants === participants && r.plans === plans && r.seatsPerTable === event.seatsPerTable && r.seed === event.seed,
-  );
-  if (remembered) return remembered.plan;
-  if (!remembers(participants, plans)) return planAnywhere(event, round, participants, plans);
-  // Whoever asks gets the same plan: frozen, so that nobody changes it for the others.
-  const plan = planAnywhere(event, round, participants, plans).then(deepFreeze);
-  const entry: Recent = { seatsPerTable: event.seatsPerTable, seed: event.seed, round, participants, plans, plan };
-  recent.unshift(entry);
-  recent.length = Math.min(recent.length, RECENT);
-  // A plan that could not be made is tried again next time.
-  plan.catch(() => {
-    const at = recent.indexOf(entry);
-    if (at >= 0) recent.splice(at, 1);
-  });
-  return plan;
-}
-
-async function planAnywhere(event: EventRecord, round: number, participants: readonly Participant[], plans: readonly SeatingPlan[]): Promise<SeatingPlan> {
+/** `planFor` on the planner thread: the same plan, without holding up the main thread. */
+export async function planInThread(event: Pick<EventRecord, 'seatsPerTable' | 'seed'>, round: number, participants: readonly Participant[], plans: readonly SeatingPlan[]): Promise<SeatingPlan> {
   const worker = plannerThread();
   if (worker) {
     try {

@@ -8,18 +8,22 @@ import { phaseUpdateOf, type ControlView } from '../../shared/domain';
 import { ServerEvents, type EventGoneReason } from '../../shared/protocol';
 import { seatOf } from '../../shared/seats';
 import { HttpError } from '../errors';
-import { controlView } from '../events/controlView';
+import { controlViewOf } from '../views/controlView';
+import { currentPublicState } from '../views/current';
+import { meViewOf } from '../views/meView';
+import { currentPlan, nextPlan } from '../views/snapshot';
+import { publicStateOf, summaryOf } from '../views/summary';
 import type { EventNotifier, EventService } from '../events/eventService';
 import { type Change, type TablehopServer, type TablehopSocket, controlRoom, eventRoom, personRoom, screenRoom } from './rooms';
-import { type Frame, type Middles, eventFrames, sendFrame } from './packets';
+import { type Middles, type Packet, eventPackets, sendPacket } from './packets';
 import { type PlanSeats, seatBytesOf, seatIndexOf } from './seatBytes';
 import { SeatsAhead } from './seatsAhead';
 import { KeyedThrottle } from './throttle';
 
 // The two loops over every phone of a change live in small functions of their own, not in
 // deliverPhase: a loop of thousands makes V8 compile the function it is in, in the middle
-// of the fan-out, and compiling all of deliverPhase took 23 and then 16 ms of CPU from the
-// phones in one change (--trace-opt, bench:fanout).
+// of the fan-out, and compiling all of deliverPhase there takes CPU from the phones of that
+// change (seen with --trace-opt under bench:fanout).
 
 /** Where each phone connected here finds its seat in `planSeats`. */
 function seatsOfLocal(local: Map<string, Set<TablehopSocket>>, people: ReadonlyMap<string, unknown>, planSeats: PlanSeats): { targets: Set<TablehopSocket>[]; theirs: Middles } {
@@ -36,16 +40,16 @@ function seatsOfLocal(local: Map<string, Set<TablehopSocket>>, people: ReadonlyM
   return { targets, theirs: { source: planSeats.bytes, starts, ends } };
 }
 
-/** Person i's sockets get frame i. */
-function sendEach(targets: Set<TablehopSocket>[], frames: Frame[]): void {
-  for (let i = 0; i < targets.length; i++) for (const socket of targets[i]!) sendFrame(socket, frames[i]!);
+/** Person i's sockets get packet i. */
+function sendEach(targets: Set<TablehopSocket>[], packets: Packet[]): void {
+  for (let i = 0; i < targets.length; i++) for (const socket of targets[i]!) sendPacket(socket, packets[i]!);
 }
 
 export class Fanout implements EventNotifier {
   /**
    * Phones connected to this instance, per event: participantId → open sockets. Seats go
-   * straight to these sockets: a per-person room broadcast costs far more per phone
-   * (measured: 5,000 phones, about 1.5× the time of emitting on the socket itself).
+   * straight to these sockets: a per-person room broadcast costs far more per phone than
+   * emitting on the socket itself (bench:fanout shows the difference).
    */
   private connected = new Map<string, Map<string, Set<TablehopSocket>>>();
   private throttle = new KeyedThrottle(250);
@@ -159,8 +163,9 @@ export class Fanout implements EventNotifier {
     const screens = this.hasLocal(screenRoom(eventId));
     if (!local && !screens) return;
     const snapshot = await this.events.load(eventId);
-    const update = phaseUpdateOf(this.events.summary(snapshot));
-    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, this.events.publicStateOf(snapshot));
+    const context = this.events.viewContext();
+    const update = phaseUpdateOf(summaryOf(snapshot, context));
+    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, publicStateOf(snapshot, context));
     if (!seats) {
       this.io.local.to(eventRoom(eventId)).except(screenRoom(eventId)).emit(ServerEvents.phaseChanged, update);
       return;
@@ -173,28 +178,28 @@ export class Fanout implements EventNotifier {
       for (const [participantId, sockets] of local) {
         const participant = snapshot.people.get(participantId);
         if (!participant) continue;
-        const view = this.events.meViewOf(snapshot, participant, ratings);
+        const view = meViewOf(snapshot, participant, ratings, context);
         for (const socket of sockets) socket.emit(ServerEvents.meSnapshot, view);
       }
       return;
     }
     // The phase is encoded once for everybody, every seat once per plan (seatBytesOf: a
-    // round's seats were written at its changeover already); each phone's frame is spliced
+    // round's seats were written at its changeover already); each phone's packet is spliced
     // from those: the JSON text of a seat:changed message { event, nextSeat } (a changeover)
     // or { event, seat, nextSeat: null } (a round).
     const updateJson = JSON.stringify(update);
     const changeover = phase === 'changeover';
-    const planSeats = seatBytesOf(changeover ? this.events.nextPlan(snapshot) : this.events.currentPlan(snapshot), snapshot.people);
+    const planSeats = seatBytesOf(changeover ? nextPlan(snapshot) : currentPlan(snapshot), snapshot.people, { eventId, versions: snapshot.versions });
     const { targets, theirs } = seatsOfLocal(local, snapshot.people, planSeats);
-    const frames = changeover
-      ? eventFrames(ServerEvents.seatChanged, `{"event":${updateJson},"nextSeat":`, theirs, '}')
-      : eventFrames(ServerEvents.seatChanged, `{"event":${updateJson},"seat":`, theirs, ',"nextSeat":null}');
-    sendEach(targets, frames);
+    const packets = changeover
+      ? eventPackets(ServerEvents.seatChanged, `{"event":${updateJson},"nextSeat":`, theirs, '}')
+      : eventPackets(ServerEvents.seatChanged, `{"event":${updateJson},"seat":`, theirs, ',"nextSeat":null}');
+    sendEach(targets, packets);
   }
 
   private async deliverRoster(eventId: string): Promise<void> {
     if (!this.hasLocal(eventRoom(eventId))) return;
-    const state = await this.events.publicState(eventId);
+    const state = await currentPublicState(this.events, eventId);
     this.io.local.to(eventRoom(eventId)).emit(ServerEvents.headcountChanged, state.headcount);
     this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, state);
   }
@@ -205,9 +210,10 @@ export class Fanout implements EventNotifier {
     const screens = this.hasLocal(screenRoom(eventId));
     if (local.length === 0 && !screens) return;
     const snapshot = await this.events.load(eventId);
-    const current = this.events.currentPlan(snapshot);
-    const next = this.events.nextPlan(snapshot);
-    const update = phaseUpdateOf(this.events.summary(snapshot));
+    const context = this.events.viewContext();
+    const current = currentPlan(snapshot);
+    const next = nextPlan(snapshot);
+    const update = phaseUpdateOf(summaryOf(snapshot, context));
     for (const id of local) {
       if (!snapshot.people.has(id)) continue;
       this.io.local.to(personRoom(id)).emit(ServerEvents.seatChanged, {
@@ -216,7 +222,7 @@ export class Fanout implements EventNotifier {
         nextSeat: seatOf(next, id, snapshot.people),
       });
     }
-    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, this.events.publicStateOf(snapshot));
+    if (screens) this.io.local.to(screenRoom(eventId)).emit(ServerEvents.stateSnapshot, publicStateOf(snapshot, context));
   }
 
   /** Something in these people's own view changed (away, follow-ups): their whole view again. */
@@ -224,9 +230,10 @@ export class Fanout implements EventNotifier {
     const local = participantIds.filter((id) => this.isLocal(eventId, id));
     if (local.length === 0) return;
     const [snapshot, ratings] = await Promise.all([this.events.load(eventId), this.events.listRatings(eventId)]);
+    const context = this.events.viewContext();
     for (const id of local) {
       const participant = snapshot.people.get(id);
-      if (participant && !participant.removed) this.io.local.to(personRoom(id)).emit(ServerEvents.meSnapshot, this.events.meViewOf(snapshot, participant, ratings));
+      if (participant && !participant.removed) this.io.local.to(personRoom(id)).emit(ServerEvents.meSnapshot, meViewOf(snapshot, participant, ratings, context));
     }
   }
 
@@ -246,7 +253,8 @@ export class Fanout implements EventNotifier {
       const replies = await this.io.serverSideEmitWithAck('online', eventId).catch(() => [] as string[][]);
       for (const ids of replies) for (const id of ids) online.add(id);
     }
-    return controlView(this.events, eventId, (id) => online.has(id));
+    const [snapshot, ratings] = await Promise.all([this.events.load(eventId), this.events.listRatings(eventId)]);
+    return controlViewOf(snapshot, ratings, { isOnline: (id) => online.has(id), retentionDays: this.events.retentionDays }, this.events.viewContext());
   }
 
   // ---- who is connected here ---------------------------------------------------------

@@ -15,6 +15,7 @@ import type { EventService } from '../events/eventService';
 import { type TrustRule, clientAddress } from '../http/clientAddress';
 import { type Limiter, RateLimited } from '../limits/limiter';
 import { sha256 } from '../secrets';
+import { currentMeView, currentPublicState } from '../views/current';
 import { Fanout } from './fanout';
 import { Refusal, connectError, refuseAs } from './refusal';
 import { type Release, SocketCaps } from './socketCaps';
@@ -159,10 +160,10 @@ export class Realtime {
       void socket.join(personRoom(participantId));
       fanout.markOnline(eventId, participantId, socket, true);
       socket.on('disconnect', () => fanout.markOnline(eventId, participantId, socket, false));
-      fanout.guard(this.events.meView(eventId, participantId).then((view) => socket.emit(ServerEvents.meSnapshot, view)));
+      fanout.guard(currentMeView(this.events, eventId, participantId).then((view) => socket.emit(ServerEvents.meSnapshot, view)));
     } else {
       void socket.join(screenRoom(eventId));
-      fanout.guard(this.events.publicState(eventId).then((state) => socket.emit(ServerEvents.stateSnapshot, state)));
+      fanout.guard(currentPublicState(this.events, eventId).then((state) => socket.emit(ServerEvents.stateSnapshot, state)));
       if (audience === 'control') {
         void socket.join(controlRoom(eventId));
         fanout.guard(fanout.control(eventId).then((view) => socket.emit(ServerEvents.controlSnapshot, view)));
@@ -208,8 +209,8 @@ export class Realtime {
         // The event may have been deleted since this Control connected.
         await this.events.requireEvent(eventId);
         await this.limiter.take('actionsPerEvent', eventId);
-        const state = await this.events.act(eventId, parsed.data.action, parsed.data.seconds, parsed.data.from);
-        ack({ ok: true, value: state });
+        await this.events.act(eventId, parsed.data.action, parsed.data.seconds, parsed.data.from);
+        ack({ ok: true, value: await currentPublicState(this.events, eventId) });
       })().catch((error: unknown) => ack(failure(error)));
     });
   }

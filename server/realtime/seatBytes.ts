@@ -1,9 +1,9 @@
 // Every seat of a plan as the UTF-8 bytes of its JSON, ready to go into thousands of
-// seat:changed frames at once (packets.ts). Written straight into one buffer outside the
+// seat:changed packets at once (packets.ts). Written straight into one buffer outside the
 // JS heap: building thousands of seat texts as strings first, then encoding them, cost
 // about three times as long at 5,000 phones and left megabytes of young strings for the
 // garbage collector in the middle of the fan-out (measured by bench:fanout).
-import type { Participant, SeatingPlan } from '../../shared/domain';
+import type { ListVersions, Participant, SeatingPlan } from '../../shared/domain';
 
 /** Bytes appended to one growing buffer; a piece is read back once everything is written. */
 class ByteWriter {
@@ -65,33 +65,34 @@ function endForMentorOf(p: Participant): Buffer {
 }
 
 // A round's seats go out at its changeover (as everyone's next seat) and again when it
-// starts: with the same plan and the same people they are the same bytes. Plans and people
-// as EventService.load hands them out are shared and never changed, so they identify what
-// the bytes were made from.
-const made = new WeakMap<SeatingPlan, { people: ReadonlyMap<string, Participant>; seats: PlanSeats }>();
-// A round seated ahead has its seats written before it is committed; what the store hands
-// out after the commit is the same seating read back as a new object. The last few plans
-// written are kept to be recognised by their tables.
-const lately: { plan: SeatingPlan; people: ReadonlyMap<string, Participant>; seats: PlanSeats }[] = [];
-const LATELY = 4;
+// starts, and a round seated ahead has its seats written before it is even committed:
+// with the same seating and the same people they are the same bytes. Both are named by
+// version counters (Store.listPeopleAndPlans): the seating by the versions it was made
+// from (SeatingPlan.madeFrom, the same on every instance), the people by theirs.
+const written = new Map<string, PlanSeats>();
+/** Plans whose seats are kept: the current and the next round of a few events. */
+const KEPT_SEATS = 4;
 
-function sameSeating(a: SeatingPlan, b: SeatingPlan): boolean {
-  if (a.round !== b.round || a.tables.length !== b.tables.length) return false;
-  for (let i = 0; i < a.tables.length; i++) {
-    const x = a.tables[i]!;
-    const y = b.tables[i]!;
-    if (x.table !== y.table || x.mentorId !== y.mentorId || x.menteeIds.length !== y.menteeIds.length) return false;
-    for (let k = 0; k < x.menteeIds.length; k++) if (x.menteeIds[k] !== y.menteeIds[k]) return false;
-  }
-  return true;
+/** Where a plan's seats were read: the event, and the versions of its people and plans then. */
+export interface SeatsSource {
+  eventId: string;
+  versions: ListVersions;
 }
 
-function writtenBefore(plan: SeatingPlan, people: ReadonlyMap<string, Participant>): PlanSeats | undefined {
-  const before = made.get(plan);
-  if (before?.people === people) return before.seats;
-  const twin = lately.find((w) => w.people === people && sameSeating(w.plan, plan));
-  if (twin) made.set(plan, { people, seats: twin.seats });
-  return twin?.seats;
+function seatsKey(plan: SeatingPlan, { eventId, versions }: SeatsSource): string {
+  // A plan from before plans were stamped is named by the plans it was read with.
+  const seating = plan.madeFrom ? `made from ${plan.madeFrom.participants} ${plan.madeFrom.plans}` : `read at ${versions.plans}`;
+  return `${eventId} ${plan.round} ${seating} people ${versions.participants}`;
+}
+
+function writtenBefore(key: string): PlanSeats | undefined {
+  const seats = written.get(key);
+  if (seats) {
+    // Used lately: to the back of the queue.
+    written.delete(key);
+    written.set(key, seats);
+  }
+  return seats;
 }
 
 /**
@@ -122,16 +123,18 @@ export function seatBytesFor(seats: PlanSeats, personId: string): Buffer {
 /**
  * Each seated person's seat in `plan`: exactly the bytes of
  * `JSON.stringify(seatOf(plan, id, people))` (a mentor with nobody at the table has none).
+ * With a `source` the seats are kept, and found again, by the versions that name them.
  */
-export function seatBytesOf(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): PlanSeats {
-  return (plan && writtenBefore(plan, people)) || writeSeats(plan, people);
+export function seatBytesOf(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>, source?: SeatsSource): PlanSeats {
+  const key = plan && source ? seatsKey(plan, source) : undefined;
+  return (key && writtenBefore(key)) || writeSeats(plan, people, key);
 }
 
 // Kept apart from the lookup above: at a change the seats were usually written ahead, and
 // calling this long function then (only to find them) made V8 compile it in the middle of
-// the fan-out, 31 ms (first changeover) and 21 ms (a later one) of CPU taken from the phones
-// (--trace-opt, bench:fanout).
-function writeSeats(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>): PlanSeats {
+// the fan-out, CPU taken from the phones of that change (seen with --trace-opt under
+// bench:fanout).
+function writeSeats(plan: SeatingPlan | null | undefined, people: ReadonlyMap<string, Participant>, key: string | undefined): PlanSeats {
   const out = new ByteWriter(people.size * 700);
   const index = new Map<string, number>();
   const starts: number[] = [];
@@ -189,10 +192,12 @@ function writeSeats(plan: SeatingPlan | null | undefined, people: ReadonlyMap<st
   out.bytes(NULL);
   ends.push(out.at);
   const seats: PlanSeats = { bytes: out.written, index, starts: Int32Array.from(starts), ends: Int32Array.from(ends), none: starts.length - 1 };
-  if (plan) {
-    made.set(plan, { people, seats });
-    lately.unshift({ plan, people, seats });
-    lately.length = Math.min(lately.length, LATELY);
+  if (key) {
+    written.set(key, seats);
+    for (const oldest of written.keys()) {
+      if (written.size <= KEPT_SEATS) break;
+      written.delete(oldest);
+    }
   }
   return seats;
 }

@@ -1,13 +1,14 @@
 // Seating the next round ahead of time. At a changeover everyone's next seat should go out
-// the moment the phase is committed, but seating 5,000 people takes about 0.15 s (10,000:
-// 0.5–0.9 s, bench:match) and writing their seats another 30 ms. While people talk (or wait
+// the moment the phase is committed, but seating thousands of people takes a noticeable
+// part of a second (bench:match), and writing their seats more. While people talk (or wait
 // in the lobby) the server has nothing else to do: it seats the next round then, and writes
 // the seats, so the changeover finds both made.
 //
 // It waits for a quiet second after the last change: it does not compete with the fan-out
 // of a change, nor seat again for every join of a burst. A change after that (a late
 // arrival, someone away) is seen at the changeover, which then seats afresh: a plan made
-// ahead is only reused when made from the very same lists (EventService.seatAhead).
+// ahead is only reused while the people and plans are at the versions it was made from
+// (EventService.seatAhead, planCache.ts).
 import type { EventService } from '../events/eventService';
 import { seatBytesOf } from './seatBytes';
 
@@ -41,7 +42,7 @@ export class SeatsAhead {
 
   private async prepare(eventId: string): Promise<void> {
     const ahead = await this.events.seatAhead(eventId);
-    if (ahead) seatBytesOf(ahead.plan, ahead.people);
+    if (ahead) seatBytesOf(ahead.plan, ahead.people, { eventId, versions: ahead.versions });
   }
 
   close(): void {

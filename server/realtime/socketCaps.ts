@@ -1,6 +1,6 @@
 // How many sockets one address and one personal link may hold open on this instance. A
-// socket costs about 29 KB of server memory, so without caps one laptop could open
-// thousands; the defaults stay far above what a real hall needs (SECURITY.md).
+// socket costs server memory (bench:fanout prints how much per phone), so without caps one
+// laptop could open thousands; the defaults stay far above what a real hall needs (SECURITY.md).
 import { Refusal } from './refusal';
 
 /** Gives a place back; safe to call more than once. */

@@ -3,8 +3,8 @@
 export const SOCKET_OPTIONS = {
   // Websocket only: no long-polling, so a plain round-robin proxy needs no sticky sessions.
   transports: ['websocket' as const],
-  // No compression (the default, said here because the seat frames rely on it: they are
-  // written pre-encoded, see packets.ts).
+  // No compression (the default): seat messages are small JSON, and deflate would cost
+  // the server CPU for each of thousands of phones at every change.
   perMessageDeflate: false,
   pingInterval: 10_000,
   pingTimeout: 8_000,

@@ -19,7 +19,7 @@
 import { createClient } from 'redis';
 import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
 import { deepFreeze } from '../deepFreeze';
-import type { FollowUp, Store, TokenOwner } from './Store';
+import type { FollowUp, PeopleAndPlans, Store, TokenOwner } from './Store';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -106,6 +106,16 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
 `;
 
+type ListPart = 'participants' | 'plans';
+
+interface Kept {
+  version: number;
+  items: Map<string, object>;
+  value: readonly object[];
+}
+
+const buildList = (part: ListPart, items: object[]): object[] => (part === 'plans' ? sortedPlans(items as SeatingPlan[]) : items);
+
 export interface RedisStoreOptions {
   url: string;
   /** Key prefix; tests use their own so they never touch a real event. */
@@ -120,7 +130,7 @@ export interface RedisStoreOptions {
 export class RedisStore implements Store {
   private readonly prefix: string;
   /** Parsed participants and plans of the events read lately: the version read, each entry by its JSON, the list. */
-  private readonly kept = new Map<string, { version: string; items: Map<string, object>; value: object }>();
+  private readonly kept = new Map<string, Kept>();
 
   private constructor(
     private readonly client: RedisClient,
@@ -218,11 +228,11 @@ export class RedisStore implements Store {
     // What was just written is what the next read of the plans would fetch: keep it now.
     const [, plansVersion] = committed;
     const kept = this.kept.get(`${eventId} plans`);
-    if (plansVersion > 0 && kept?.version === String(plansVersion - 1)) {
+    if (plansVersion > 0 && kept?.version === plansVersion - 1) {
       const rounds = new Set(plans.map((p) => p.round));
       const items = new Map([...kept.items].filter(([, plan]) => !rounds.has((plan as SeatingPlan).round)));
       for (const text of texts) items.set(text, deepFreeze(JSON.parse(text) as object));
-      this.keep(`${eventId} plans`, String(plansVersion), items, sortedPlans([...items.values()] as SeatingPlan[]));
+      this.keep(`${eventId} plans`, plansVersion, items, sortedPlans([...items.values()] as SeatingPlan[]));
     }
     if (next.status === 'ended') await this.expireEvent(eventId);
     return true;
@@ -245,31 +255,51 @@ export class RedisStore implements Store {
   }
 
   async listPlans(eventId: string): Promise<readonly SeatingPlan[]> {
-    return this.unchangedOrRead(eventId, 'plans', (items) => sortedPlans(items as SeatingPlan[]));
+    return (await this.listPeopleAndPlans(eventId)).plans;
   }
 
   /**
-   * An event's participants or plans, read again only when their version counter moved, and
+   * An event's participants and plans, read again only when their version counter moved, and
    * then parsing only the entries that changed. Every phase change at a big event reads
-   * thousands of participants and the plans made so far; asking for the counter is one tiny
-   * read instead (measured by bench:fanout). What is kept is frozen: every caller shares it.
+   * thousands of participants and the plans made so far; asking for the two counters is one
+   * tiny read instead (measured by bench:fanout). What is kept is frozen: every caller shares it.
    */
-  private async unchangedOrRead<T extends object>(eventId: string, part: 'participants' | 'plans', build: (items: object[]) => T): Promise<T> {
-    const cacheKey = `${eventId} ${part}`;
-    const versionKey = this.key(eventId, `${part}Version`);
-    const kept = this.kept.get(cacheKey);
-    // No counter yet: nothing was ever written (no plans in the lobby), which is version "0".
-    if (kept && kept.version === ((await this.client.get(versionKey)) ?? '0')) return kept.value as T;
-    // Counter and hash in one MULTI: the version kept is exactly that of what was read.
-    const [version, all] = (await this.client.multi().get(versionKey).hVals(this.key(eventId, part)).exec()) as unknown as [string | null, string[]];
-    const items = new Map<string, object>();
-    for (const raw of all) items.set(raw, kept?.items.get(raw) ?? deepFreeze(JSON.parse(raw) as object));
-    const value = build([...items.values()]);
-    this.keep(cacheKey, version ?? '0', items, value);
-    return value;
+  async listPeopleAndPlans(eventId: string): Promise<PeopleAndPlans> {
+    const parts: ListPart[] = ['participants', 'plans'];
+    const versionKeys = parts.map((part) => this.key(eventId, `${part}Version`));
+    // No counter yet: nothing was ever written (no plans in the lobby), which is version 0.
+    let versions = (await this.client.mGet(versionKeys)).map((v) => Number(v ?? 0));
+    for (;;) {
+      const stale = parts.filter((part, i) => this.kept.get(`${eventId} ${part}`)?.version !== versions[i]);
+      if (stale.length > 0) {
+        // Counters and hashes in one MULTI: the versions kept are exactly those of what was read.
+        const multi = this.client.multi().mGet(versionKeys);
+        for (const part of stale) multi.hVals(this.key(eventId, part));
+        const [read, ...lists] = (await multi.exec()) as unknown as [(string | null)[], ...string[][]];
+        versions = read.map((v) => Number(v ?? 0));
+        stale.forEach((part, i) => this.parse(`${eventId} ${part}`, versions[parts.indexOf(part)]!, lists[i]!, (items) => buildList(part, items)));
+      }
+      const [participants, plans] = parts.map((part) => this.kept.get(`${eventId} ${part}`));
+      // A list not read again just now may have moved on meanwhile: then read that one too.
+      if (participants && plans && participants.version === versions[0] && plans.version === versions[1]) {
+        return {
+          participants: participants.value as readonly Participant[],
+          plans: plans.value as readonly SeatingPlan[],
+          versions: { participants: versions[0]!, plans: versions[1]! },
+        };
+      }
+    }
   }
 
-  private keep(cacheKey: string, version: string, items: Map<string, object>, value: object): void {
+  /** Parses what was read (entries unchanged since the last read are taken as they were) and keeps it. */
+  private parse(cacheKey: string, version: number, all: string[], build: (items: object[]) => object[]): void {
+    const kept = this.kept.get(cacheKey);
+    const items = new Map<string, object>();
+    for (const raw of all) items.set(raw, kept?.items.get(raw) ?? deepFreeze(JSON.parse(raw) as object));
+    this.keep(cacheKey, version, items, build([...items.values()]));
+  }
+
+  private keep(cacheKey: string, version: number, items: Map<string, object>, value: object[]): void {
     this.kept.delete(cacheKey);
     this.kept.set(cacheKey, { version, items, value: Object.freeze(value) });
     // The events read lately stay; the oldest goes first.
@@ -303,7 +333,7 @@ export class RedisStore implements Store {
   }
 
   async listParticipants(eventId: string): Promise<readonly Participant[]> {
-    return this.unchangedOrRead(eventId, 'participants', (items) => items as Participant[]);
+    return (await this.listPeopleAndPlans(eventId)).participants;
   }
 
   async getParticipant(eventId: string, participantId: string): Promise<Participant | null> {

@@ -4,19 +4,19 @@
 //
 // Group commit: the writes that arrive while the event loop is busy are committed together,
 // one transaction and one fsync for all of them (each in a savepoint of its own, so one
-// that fails changes nothing and the others still land). An fsync costs 0.3–3 ms here;
-// one per join would cap a join burst at a few hundred a second.
+// that fails changes nothing and the others still land). An fsync waits for the disk, so
+// one per join would cap a join burst at the disk's flush rate (docs/performance.md).
 //
 // This process holds the file's exclusive lock, so it is the only writer: the parsed,
-// frozen participants and plans of the events read lately are kept and updated by each
-// write, and every reader gets the same list until something in it changes, as on Redis
-// (planInThread and seating ahead rely on that).
+// frozen participants and plans of the events read lately are kept with their version
+// counters and updated by each write, so a phase change at a big event does not parse
+// thousands of participants again.
 import type Database from 'better-sqlite3';
-import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
+import type { EventRecord, ListVersions, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
 import { deepFreeze } from '../deepFreeze';
 import { openDataFile } from './sqliteFile';
 import { isStoreFull } from './unavailable';
-import type { FollowUp, Store, TokenOwner } from './Store';
+import type { FollowUp, PeopleAndPlans, Store, TokenOwner } from './Store';
 
 /** Parsed lists kept between reads: the participants and the plans of the 16 events read last. */
 const KEPT_READS = 32;
@@ -52,7 +52,8 @@ const frozen = <T>(text: string): T => deepFreeze(JSON.parse(text) as T);
 export class SqliteStore implements Store {
   /** The open database. Tests reach in to provoke a full disk (PRAGMA max_page_count). */
   readonly db: Database.Database;
-  private readonly kept = new Map<string, readonly object[]>();
+  /** By "eventId part": the list as of `version` of that part's counter. */
+  private readonly kept = new Map<string, { version: number; list: readonly object[] }>();
   private readonly counters = new Map<string, { count: number; expiresAt: number }>();
   private readonly sql;
   private pending: PendingWrite[] = [];
@@ -76,6 +77,9 @@ export class SqliteStore implements Store {
       // Any write to an event still in the lobby counts as activity: it keeps it from expiring.
       touch: db.prepare(`UPDATE events SET expires_at = @expiresAt WHERE id = @id AND status = 'lobby'`),
       setLastTable: db.prepare('UPDATE events SET last_table = ? WHERE id = ?'),
+      versions: db.prepare('SELECT participants_version AS participants, plans_version AS plans FROM events WHERE id = ?'),
+      bumpParticipants: db.prepare('UPDATE events SET participants_version = participants_version + 1 WHERE id = ? RETURNING participants_version').pluck(),
+      bumpPlans: db.prepare('UPDATE events SET plans_version = plans_version + 1 WHERE id = ? RETURNING plans_version').pluck(),
       writePlan: db.prepare('INSERT OR REPLACE INTO plans (event_id, round, record) VALUES (?, ?, ?)'),
       plan: db.prepare('SELECT record FROM plans WHERE event_id = ? AND round = ?').pluck(),
       plans: db.prepare('SELECT record FROM plans WHERE event_id = ? ORDER BY round').pluck(),
@@ -188,7 +192,8 @@ export class SqliteStore implements Store {
 
   async commit(eventId: string, expectedVersion: number, next: RoundState, plans: SeatingPlan[] = []): Promise<boolean> {
     const texts = plans.map((p) => JSON.stringify(p));
-    return this.write(() => {
+    // False, or the plans' new version (0: no plan written).
+    return this.write((): number | false => {
       const row = this.sql.eventRow.get(eventId) as EventRow | undefined;
       if (!row || row.version !== expectedVersion) return false;
       const now = Date.now();
@@ -205,15 +210,16 @@ export class SqliteStore implements Store {
         expiresAt,
       });
       plans.forEach((plan, i) => this.sql.writePlan.run(eventId, plan.round, texts[i]));
-      return true;
-    }, (committed) => {
+      return plans.length > 0 ? (this.sql.bumpPlans.get(eventId) as number) : 0;
+    }, (written) => {
       // What was just written is what the next read of the plans would fetch: keep it now.
-      const kept = this.kept.get(`${eventId} plans`) as readonly SeatingPlan[] | undefined;
-      if (!committed || plans.length === 0 || !kept) return;
+      if (!written) return;
+      const kept = this.keptAt(`${eventId} plans`, written - 1) as readonly SeatingPlan[] | undefined;
+      if (!kept) return;
       const rounds = new Set(plans.map((p) => p.round));
       const list = [...kept.filter((p) => !rounds.has(p.round)), ...texts.map((t) => frozen<SeatingPlan>(t))].sort((a, b) => a.round - b.round);
-      this.keep(`${eventId} plans`, list);
-    });
+      this.keep(`${eventId} plans`, written, list);
+    }).then((written) => written !== false);
   }
 
   async getPlan(eventId: string, round: number): Promise<SeatingPlan | null> {
@@ -222,24 +228,42 @@ export class SqliteStore implements Store {
   }
 
   async listPlans(eventId: string): Promise<readonly SeatingPlan[]> {
-    return this.keptOrRead(`${eventId} plans`, () => (this.sql.plans.all(eventId) as string[]).map((t) => frozen<SeatingPlan>(t)));
+    return (await this.listPeopleAndPlans(eventId)).plans;
   }
 
-  private keptOrRead<T extends object>(cacheKey: string, read: () => T[]): readonly T[] {
-    const kept = this.kept.get(cacheKey) as readonly T[] | undefined;
+  async listPeopleAndPlans(eventId: string): Promise<PeopleAndPlans> {
+    // Reads are synchronous and this is the only writer: the counters and lists read here belong together.
+    const versions = (this.sql.versions.get(eventId) as ListVersions | undefined) ?? { participants: 0, plans: 0 };
+    const participants = this.keptOrRead(`${eventId} participants`, versions.participants, () =>
+      (this.sql.participants.all(eventId) as string[]).map((t) => frozen<Participant>(t)),
+    );
+    const plans = this.keptOrRead(`${eventId} plans`, versions.plans, () => (this.sql.plans.all(eventId) as string[]).map((t) => frozen<SeatingPlan>(t)));
+    return { participants, plans, versions: { ...versions } };
+  }
+
+  /** The kept list, if it is the one of `version`. Any other is forgotten: what is kept is always current. */
+  private keptAt(cacheKey: string, version: number): readonly object[] | undefined {
+    const kept = this.kept.get(cacheKey);
+    if (kept?.version === version) return kept.list;
+    this.kept.delete(cacheKey);
+    return undefined;
+  }
+
+  private keptOrRead<T extends object>(cacheKey: string, version: number, read: () => T[]): readonly T[] {
+    const kept = this.keptAt(cacheKey, version) as readonly T[] | undefined;
     if (kept) {
       // Read lately: to the back of the queue.
       this.kept.delete(cacheKey);
-      this.kept.set(cacheKey, kept);
+      this.kept.set(cacheKey, { version, list: kept });
       return kept;
     }
-    return this.keep(cacheKey, read());
+    return this.keep(cacheKey, version, read());
   }
 
-  private keep<T extends object>(cacheKey: string, list: T[]): readonly T[] {
+  private keep<T extends object>(cacheKey: string, version: number, list: T[]): readonly T[] {
     const value = Object.freeze(list);
     this.kept.delete(cacheKey);
-    this.kept.set(cacheKey, value);
+    this.kept.set(cacheKey, { version, list: value });
     for (const oldest of this.kept.keys()) {
       if (this.kept.size <= KEPT_READS) break;
       this.kept.delete(oldest);
@@ -265,15 +289,15 @@ export class SqliteStore implements Store {
       });
       if (lastTable !== row.last_table) this.sql.setLastTable.run(lastTable, eventId);
       this.touch(eventId);
-      return added;
-    }, () => {
-      const kept = this.kept.get(`${eventId} participants`) as readonly Participant[] | undefined;
-      if (kept) this.keep(`${eventId} participants`, [...kept, ...texts.map((t) => frozen<Participant>(t))]);
-    });
+      return { added, version: this.sql.bumpParticipants.get(eventId) as number };
+    }, ({ version }) => {
+      const kept = this.keptAt(`${eventId} participants`, version - 1) as readonly Participant[] | undefined;
+      if (kept) this.keep(`${eventId} participants`, version, [...kept, ...texts.map((t) => frozen<Participant>(t))]);
+    }).then(({ added }) => added);
   }
 
   async listParticipants(eventId: string): Promise<readonly Participant[]> {
-    return this.keptOrRead(`${eventId} participants`, () => (this.sql.participants.all(eventId) as string[]).map((t) => frozen<Participant>(t)));
+    return (await this.listPeopleAndPlans(eventId)).participants;
   }
 
   async getParticipant(eventId: string, participantId: string): Promise<Participant | null> {
@@ -283,20 +307,20 @@ export class SqliteStore implements Store {
 
   async changeParticipant(eventId: string, participantId: string, change: (participant: Participant) => Participant): Promise<Participant | null> {
     // One transaction on the only writer: nothing can get in between the read and the write.
-    const text = await this.write(() => {
+    const written = await this.write(() => {
       const stored = this.sql.participant.get(eventId, participantId) as string | undefined;
       if (!stored) return null;
       const text = JSON.stringify(change(parse<Participant>(stored)));
       this.sql.writeParticipant.run(text, eventId, participantId);
       this.touch(eventId);
-      return text;
-    }, (text) => {
-      const kept = this.kept.get(`${eventId} participants`) as readonly Participant[] | undefined;
-      if (text === null || !kept) return;
-      const next = frozen<Participant>(text);
-      this.keep(`${eventId} participants`, kept.map((p) => (p.id === participantId ? next : p)));
+      return { text, version: this.sql.bumpParticipants.get(eventId) as number };
+    }, (written) => {
+      const kept = written && (this.keptAt(`${eventId} participants`, written.version - 1) as readonly Participant[] | undefined);
+      if (!written || !kept) return;
+      const next = frozen<Participant>(written.text);
+      this.keep(`${eventId} participants`, written.version, kept.map((p) => (p.id === participantId ? next : p)));
     });
-    return text === null ? null : parse<Participant>(text);
+    return written === null ? null : parse<Participant>(written.text);
   }
 
   async ownerOfToken(tokenHash: string): Promise<TokenOwner | null> {
@@ -343,7 +367,7 @@ export class SqliteStore implements Store {
   async countParticipants(eventId: string): Promise<number> {
     // Asked on every join: the kept list answers without counting thousands of rows each time.
     const kept = this.kept.get(`${eventId} participants`);
-    return kept ? kept.length : (this.sql.countParticipants.get(eventId) as number);
+    return kept ? kept.list.length : (this.sql.countParticipants.get(eventId) as number);
   }
 
   // Counters of wrong join codes stay in memory: they guard this one process for ten

@@ -1,7 +1,7 @@
 // Where an event lives between requests. Two implementations: SqliteStore (one laptop,
 // no setup, one data file) and RedisStore (several instances). Both pass the same
 // contract suite in test/integration/store.contract.test.ts.
-import type { EventRecord, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
+import type { EventRecord, ListVersions, Participant, Rating, RoundState, SeatingPlan } from '../../shared/domain';
 
 export interface TokenOwner {
   eventId: string;
@@ -12,6 +12,14 @@ export interface TokenOwner {
 export interface FollowUp {
   fromId: string;
   toId: string;
+}
+
+/** An event's people and plans as of exactly `versions`. */
+export interface PeopleAndPlans {
+  participants: readonly Participant[];
+  /** In round order. */
+  plans: readonly SeatingPlan[];
+  versions: ListVersions;
 }
 
 export interface Store {
@@ -31,15 +39,25 @@ export interface Store {
   commit(eventId: string, expectedVersion: number, next: RoundState, plans?: SeatingPlan[]): Promise<boolean>;
 
   getPlan(eventId: string, round: number): Promise<SeatingPlan | null>;
-  /** Read-only: a store may hand the same (frozen) list to every caller while nothing in it changed. */
+  /** In round order. Read-only (frozen): a store may share one parsed list between callers. */
   listPlans(eventId: string): Promise<readonly SeatingPlan[]>;
+
+  /**
+   * The people and the plans read together with their version counters, all as of one
+   * moment. The participants' counter moves on with every write of a participant
+   * (addParticipants, changeParticipant), the plans' with every commit that writes plans;
+   * neither ever goes back while the event exists, and a read at equal counters gives equal
+   * lists. Caches of what is made from these lists (a round seated ahead, its seats as
+   * bytes) are keyed on the counters, never on which objects a store hands out.
+   */
+  listPeopleAndPlans(eventId: string): Promise<PeopleAndPlans>;
 
   /**
    * Adds people, all or none. Mentors without a table get the next free table numbers.
    * `tokenHashes[i]` lets participant i find themselves again with their token.
    */
   addParticipants(eventId: string, participants: Participant[], tokenHashes: string[]): Promise<Participant[]>;
-  /** Read-only, like `listPlans`. */
+  /** Read-only (frozen), like `listPlans`. */
   listParticipants(eventId: string): Promise<readonly Participant[]>;
   getParticipant(eventId: string, participantId: string): Promise<Participant | null>;
   /**

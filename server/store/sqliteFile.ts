@@ -37,7 +37,7 @@ export function openDataFile(file: string): Database.Database {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     // FULL: each commit reaches the disk (fsync) before its reply is sent, so a power cut
-    // loses nothing acknowledged either (see README, "Where events are kept").
+    // loses nothing acknowledged either (docs/data.md).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.exec('BEGIN EXCLUSIVE; COMMIT');

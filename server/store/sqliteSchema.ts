@@ -52,6 +52,11 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (event_id, from_id, to_id)
   ) WITHOUT ROWID;
   `,
+  // The version counters of an event's people and plans (Store.listPeopleAndPlans).
+  `
+  ALTER TABLE events ADD COLUMN participants_version INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE events ADD COLUMN plans_version INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,24 +1,26 @@
 // What earlier rounds tell the planner: who met whom, who shared a table, and how
 // many times each mentee has been seated.
 import type { SeatingPlan } from '../domain';
-import { coSeatKey, pairKey } from './types';
+import { Pairs, UnorderedPairs } from './pairs';
 
 export interface History {
-  met: Set<string>;
-  coSeated: Set<string>;
+  /** Mentor → mentees they met. */
+  met: Pairs;
+  /** Mentees who shared a table. */
+  coSeated: UnorderedPairs;
   sessions: Map<string, number>;
 }
 
 /** History from the plans of rounds before `round` (the plans of rounds that took place). */
 export function historyBefore(plans: readonly SeatingPlan[], round: number): History {
-  const history: History = { met: new Set(), coSeated: new Set(), sessions: new Map() };
+  const history: History = { met: new Pairs(), coSeated: new UnorderedPairs(), sessions: new Map() };
   for (const plan of plans) {
     if (plan.round >= round) continue;
     for (const table of plan.tables) {
       table.menteeIds.forEach((menteeId, i) => {
-        history.met.add(pairKey(table.mentorId, menteeId));
+        history.met.add(table.mentorId, menteeId);
         history.sessions.set(menteeId, (history.sessions.get(menteeId) ?? 0) + 1);
-        for (const other of table.menteeIds.slice(i + 1)) history.coSeated.add(coSeatKey(menteeId, other));
+        for (const other of table.menteeIds.slice(i + 1)) history.coSeated.add(menteeId, other);
       });
     }
   }

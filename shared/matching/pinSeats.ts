@@ -8,7 +8,7 @@
 import type { SeatingPlan } from '../domain';
 import { replanRound } from './replanRound';
 import { compareStrings } from './seatingProblem';
-import { pairKey, type MatchInput } from './types';
+import type { MatchInput } from './types';
 
 export interface Pin {
   menteeId: string;
@@ -33,7 +33,7 @@ export function pinProblem(plan: SeatingPlan, pin: Pin, input: MatchInput, other
   if (!target) return 'no-table';
   const mentee = input.mentees.find((m) => m.id === pin.menteeId);
   if (!mentee) return 'not-present';
-  if (input.met.has(pairKey(target.mentorId, pin.menteeId))) return 'repeat';
+  if (input.met.has(target.mentorId, pin.menteeId)) return 'repeat';
   if (target.menteeIds.includes(pin.menteeId) || target.menteeIds.length < input.seatsPerTable) return null;
   const pinned = new Set(otherPins.filter((p) => p.menteeId !== pin.menteeId).map((p) => p.menteeId));
   const displaced = whoMakesRoom(plan, pin, input, pinned);

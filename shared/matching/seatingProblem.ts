@@ -1,8 +1,8 @@
 // The people of one round in indexed form: mentors by table, mentees by id,
 // topics as bit masks, sessions as fairness tiers, and who already met or sat
-// together as adjacency lists. Building it reads every key of the history sets
-// once; the planner never looks a pair up by string.
-import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor } from './types';
+// together as adjacency lists. Building it reads every pair of the history once; the
+// planner never looks a pair up by id.
+import type { MatchInput, MatchMentee, MatchMentor } from './types';
 
 export interface SeatingProblem {
   /** Mentors present, by table then id (the order tables are listed in a plan). */
@@ -68,31 +68,30 @@ export function buildProblem(input: MatchInput): SeatingProblem {
   const mentorIndex = new Map(mentors.map((m, j) => [m.id, j]));
   const menteeIndex = new Map(mentees.map((m, i) => [m.id, i]));
 
-  // Ids may contain '|', so a key is accepted at every split that rebuilds it (a key
-  // with a single '|' splits one way only and needs no check).
+  // People absent this round stay in the history; their pairs are skipped here. Pairs
+  // come from sets, so no pair of indices is listed twice.
   const metPairs: number[] = [];
-  for (const key of input.met) {
-    const first = key.indexOf('|');
-    const single = first >= 0 && key.indexOf('|', first + 1) < 0;
-    for (let p = first; p >= 0; p = key.indexOf('|', p + 1)) {
-      const j = mentorIndex.get(key.slice(0, p));
-      const i = menteeIndex.get(key.slice(p + 1));
-      if (j !== undefined && i !== undefined && (single || pairKey(mentors[j]!.id, mentees[i]!.id) === key)) metPairs.push(i, j);
+  for (const [mentorId, menteeIds] of input.met.partners()) {
+    const j = mentorIndex.get(mentorId);
+    if (j === undefined) continue;
+    for (const menteeId of menteeIds) {
+      const i = menteeIndex.get(menteeId);
+      if (i !== undefined) metPairs.push(i, j);
     }
   }
-  const [metStart, metList] = adjacency(M, metPairs, false);
+  const [metStart, metList] = adjacency(M, metPairs);
 
+  // Each pair is listed under both its mentees already, so the lists need no mirroring.
   const partnerPairs: number[] = [];
-  for (const key of input.coSeated) {
-    const first = key.indexOf('|');
-    const single = first >= 0 && key.indexOf('|', first + 1) < 0;
-    for (let p = first; p >= 0; p = key.indexOf('|', p + 1)) {
-      const a = menteeIndex.get(key.slice(0, p));
-      const b = menteeIndex.get(key.slice(p + 1));
-      if (a !== undefined && b !== undefined && a !== b && (single || coSeatKey(mentees[a]!.id, mentees[b]!.id) === key)) partnerPairs.push(a, b);
+  for (const [menteeId, partnerIds] of input.coSeated.partners()) {
+    const a = menteeIndex.get(menteeId);
+    if (a === undefined) continue;
+    for (const partnerId of partnerIds) {
+      const b = menteeIndex.get(partnerId);
+      if (b !== undefined && a !== b) partnerPairs.push(a, b);
     }
   }
-  const [partnerStart, partnerList] = adjacency(M, partnerPairs, true);
+  const [partnerStart, partnerList] = adjacency(M, partnerPairs);
 
   const seedHash = hashSeed(input.seed);
   const menteeHash = Uint32Array.from(mentees, (m) => fmix32(seedHash ^ hashString(m.id)));
@@ -137,18 +136,14 @@ export function popcount(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-/** Sorted, de-duplicated adjacency lists from (a, b) pairs; both directions when `symmetric`. */
-function adjacency(n: number, pairs: readonly number[], symmetric: boolean): [Int32Array, Int32Array] {
+/** Sorted adjacency lists from distinct (a, b) pairs: b in the list of a. */
+function adjacency(n: number, pairs: readonly number[]): [Int32Array, Int32Array] {
   const lists: number[][] = Array.from({ length: n }, () => []);
-  for (let k = 0; k < pairs.length; k += 2) {
-    lists[pairs[k]!]!.push(pairs[k + 1]!);
-    if (symmetric) lists[pairs[k + 1]!]!.push(pairs[k]!);
-  }
+  for (let k = 0; k < pairs.length; k += 2) lists[pairs[k]!]!.push(pairs[k + 1]!);
   const start = new Int32Array(n + 1);
   const flat: number[] = [];
   lists.forEach((l, i) => {
-    const sorted = [...new Set(l)].sort((a, b) => a - b);
-    flat.push(...sorted);
+    flat.push(...l.sort((a, b) => a - b));
     start[i + 1] = flat.length;
   });
   return [start, Int32Array.from(flat)];

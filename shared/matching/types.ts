@@ -1,5 +1,6 @@
 // What the planner needs to seat one round, and what it returns.
 import type { SeatingPlan } from '../domain';
+import type { Pairs, UnorderedPairs } from './pairs';
 
 export interface MatchMentor {
   id: string;
@@ -23,15 +24,12 @@ export interface MatchInput {
   mentors: MatchMentor[];
   /** Mentees present for this round. */
   mentees: MatchMentee[];
-  /** Every mentor–mentee pair that has already met: keys from `pairKey(mentorId, menteeId)`. */
-  met: ReadonlySet<string>;
-  /** Mentee pairs that already shared a table: keys from `coSeatKey(a, b)`. */
-  coSeated: ReadonlySet<string>;
+  /** Every mentor–mentee pair that has already met: (mentorId, menteeId). */
+  met: Pairs;
+  /** Mentee pairs that already shared a table. */
+  coSeated: UnorderedPairs;
   /** Seeds the deterministic tie-breaks. */
   seed: number;
 }
 
 export type { SeatingPlan };
-
-export const pairKey = (mentorId: string, menteeId: string): string => `${mentorId}|${menteeId}`;
-export const coSeatKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);

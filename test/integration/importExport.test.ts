@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { RESULTS_COLUMNS } from '../../server/events/resultsCsv';
+import { RESULTS_COLUMNS } from '../../server/views/resultsCsv';
 import type { SqliteStore } from '../../server/store/SqliteStore';
 import type { MeView } from '../../shared/domain';
 import { buildReport } from '../../shared/report';

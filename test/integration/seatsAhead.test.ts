@@ -1,7 +1,7 @@
 // While people talk, the server seats the next round ahead (server/realtime/seatsAhead.ts):
 // the changeover then commits that very plan instead of seating everyone again, and seats
-// afresh when someone arrived or left after it was made. On both stores, whose lists stay the
-// same frozen objects until something in them changes.
+// afresh when someone arrived or left after it was made. On both stores, through their
+// version counters (Store.listPeopleAndPlans).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MeView } from '../../shared/domain';
 import { planned } from '../../server/events/plannerThread';

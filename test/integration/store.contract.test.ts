@@ -178,33 +178,59 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect(await store.attempts(key, 1, 0)).toBe(0);
   });
 
-  // Seating ahead and the planner thread reuse work made from the very same lists.
-  it('hands out the same frozen lists of people and plans until something in them changes', async () => {
+  // Seating ahead and the seats' bytes are cached by these counters (planCache.ts, seatBytes.ts).
+  it('moves the people and plans version counters on with every write to those lists, and only then', async () => {
     await open();
+    expect((await store.listPeopleAndPlans('nobody')).versions).toEqual({ participants: 0, plans: 0 });
     await store.createEvent(event('e1', 'SAM234'), lobbyState());
+    await store.createEvent(event('e2', 'OTH234'), lobbyState());
+    const start = await store.listPeopleAndPlans('e1');
+    expect(start).toEqual({ participants: [], plans: [], versions: { participants: 0, plans: 0 } });
+    const seen = [start.versions];
+    const moved = async (part: 'participants' | 'plans' | 'neither') => {
+      const now = await store.listPeopleAndPlans('e1');
+      const before = seen.at(-1)!;
+      if (part === 'participants') expect(now.versions.participants).toBeGreaterThan(before.participants);
+      else expect(now.versions.participants).toBe(before.participants);
+      if (part === 'plans') expect(now.versions.plans).toBeGreaterThan(before.plans);
+      else expect(now.versions.plans).toBe(before.plans);
+      seen.push(now.versions);
+      return now;
+    };
+
     await store.addParticipants('e1', [person('m', 'mentor'), person('a', 'mentee')], ['h1', 'h2']);
-    const people = await store.listParticipants('e1');
-    const plans = await store.listPlans('e1');
-    expect(await store.listParticipants('e1')).toBe(people);
-    expect(await store.listPlans('e1')).toBe(plans);
-    expect(Object.isFrozen(people) && Object.isFrozen(people[0]) && Object.isFrozen(people[0]!.topics)).toBe(true);
-
+    const two = await moved('participants');
+    expect(two.participants.map((p) => p.id).sort()).toEqual(['a', 'm']);
+    expect(Object.isFrozen(two.participants) && Object.isFrozen(two.participants[0]) && Object.isFrozen(two.participants[0]!.topics)).toBe(true);
+    expect(await store.listParticipants('e1')).toEqual(two.participants);
     await store.changeParticipant('e1', 'a', (p) => ({ ...p, absent: true }));
-    const changed = await store.listParticipants('e1');
-    expect(changed).not.toBe(people);
-    expect(changed.find((p) => p.id === 'a')?.absent).toBe(true);
-    expect(people.find((p) => p.id === 'a')?.absent).toBeUndefined();
+    expect((await moved('participants')).participants.find((p) => p.id === 'a')?.absent).toBe(true);
+    // The list handed out before is not changed under its reader.
+    expect(two.participants.find((p) => p.id === 'a')?.absent).toBeUndefined();
     await store.addParticipants('e1', [person('b', 'mentee')], ['h3']);
-    expect((await store.listParticipants('e1')).map((p) => p.id).sort()).toEqual(['a', 'b', 'm']);
+    expect((await moved('participants')).participants.map((p) => p.id).sort()).toEqual(['a', 'b', 'm']);
 
-    const plan: SeatingPlan = { round: 1, tables: [{ table: 1, mentorId: 'm', menteeIds: ['b'] }], byes: [] };
-    await store.commit('e1', 1, running(2, 5000), [plan]);
-    const after = await store.listPlans('e1');
-    expect(after).toEqual([plan]);
-    expect(await store.listPlans('e1')).toBe(after);
-    // A commit without plans leaves the plans' list as it was.
-    await store.commit('e1', 2, running(3, 6000));
-    expect(await store.listPlans('e1')).toBe(after);
+    // Neither a new token, nor the clock, nor ratings, follow-ups or another event move them.
+    await store.replaceToken('e1', 'b', 'h4');
+    await store.commit('e1', 1, { ...lobbyState(), version: 2 });
+    await store.saveRating('e1', { round: 1, raterId: 'a', targetId: 'm', score: 5, tags: [], at: 1 });
+    await store.setFollowUp('e1', 'a', 'm', true);
+    await store.addParticipants('e2', [person('x', 'mentee')], ['h5']);
+    await moved('neither');
+
+    const plan: SeatingPlan = { round: 1, tables: [{ table: 1, mentorId: 'm', menteeIds: ['b'] }], byes: [], madeFrom: seen.at(-1)! };
+    await store.commit('e1', 2, running(3, 5000), [plan]);
+    const planned = await moved('plans');
+    expect(planned.plans).toEqual([plan]);
+    expect(await store.listPlans('e1')).toEqual([plan]);
+    // A commit without plans leaves the plans' counter as it was; a stale commit moves nothing.
+    await store.commit('e1', 3, running(4, 6000));
+    await store.commit('e1', 3, running(4, 7000), [{ ...plan, round: 2 }]);
+    await moved('neither');
+    await store.commit('e1', 4, running(5, 8000), [{ ...plan, tables: [] }]);
+    expect((await moved('plans')).plans).toEqual([{ ...plan, tables: [] }]);
+    // Equal counters, equal lists, read after read.
+    expect(await store.listPeopleAndPlans('e1')).toEqual(await store.listPeopleAndPlans('e1'));
   });
 
   it('lands each of many writes sent at once; one that fails takes none of the others with it', async () => {
@@ -371,6 +397,8 @@ describe('two Redis stores on one Redis (two instances)', () => {
       expect(await a.listPlans('e1')).toEqual([revised, two]);
       expect(await b.listPlans('e1')).toEqual([revised, two]);
       expect(Object.isFrozen(await a.listPlans('e1'))).toBe(true);
+      // Both read the same counters: what one instance made from them, the other can name.
+      expect((await a.listPeopleAndPlans('e1')).versions).toEqual((await b.listPeopleAndPlans('e1')).versions);
     } finally {
       await a.flush();
       await Promise.all([a.close(), b.close()]);

@@ -10,7 +10,8 @@ import { planRound } from '../../shared/matching/planRound';
 import { replanRound } from '../../shared/matching/replanRound';
 import { buildProblem } from '../../shared/matching/seatingProblem';
 import { solveSeating } from '../../shared/matching/seatingSolver';
-import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor } from '../../shared/matching/types';
+import { Pairs, UnorderedPairs } from '../../shared/matching/pairs';
+import type { MatchInput, MatchMentee, MatchMentor } from '../../shared/matching/types';
 import { int, mulberry32, pick, shuffled, type Rng } from '../support/random';
 import { checkShape, seatsOf, sharedTopics } from '../support/planChecks';
 
@@ -45,7 +46,7 @@ function scoreOf(input: MatchInput, seat: ReadonlyMap<string, string>, shownOut:
     const mid = seat.get(m.id);
     if (mid === undefined) continue;
     score.tiers[values.indexOf(m.sessions)]!++;
-    if (input.met.has(pairKey(mid, m.id))) score.repeats++;
+    if (input.met.has(mid, m.id)) score.repeats++;
     if (shownOut.has(m.id)) score.movedFromBye++;
     score.topics += sharedTopics(m.topics, mentor.get(mid)!.topics);
   }
@@ -76,7 +77,7 @@ function exactByAssignment(input: MatchInput, mentees: readonly MatchMentee[], f
         tierLevel[values.indexOf(e.sessions)]! +
         (shownOut.has(e.id) ? 0 : stayLevel) +
         sharedTopics(e.topics, m.topics) -
-        (input.met.has(pairKey(m.id, e.id)) ? repeatLevel : 0),
+        (input.met.has(m.id, e.id) ? repeatLevel : 0),
     ),
     ...Array<number>(byeColumns).fill(0),
   ]);
@@ -94,7 +95,7 @@ function exactByAssignment(input: MatchInput, mentees: readonly MatchMentee[], f
 function bestTopicsFor(input: MatchInput, seated: readonly MatchMentee[]): number {
   const seatMentor = input.mentors.flatMap((m) => Array<MatchMentor>(input.seatsPerTable).fill(m));
   if (seated.length === 0) return 0;
-  const matrix = seated.map((e) => seatMentor.map((m) => sharedTopics(e.topics, m.topics) - (input.met.has(pairKey(m.id, e.id)) ? 1000 : 0)));
+  const matrix = seated.map((e) => seatMentor.map((m) => sharedTopics(e.topics, m.topics) - (input.met.has(m.id, e.id) ? 1000 : 0)));
   const { rowAssignments } = linearSumAssignment(matrix, { maximaze: true });
   return seated.reduce((sum, e, r) => sum + sharedTopics(e.topics, seatMentor[rowAssignments[r]!]!.topics), 0);
 }
@@ -126,14 +127,14 @@ function makeEvent(r: Rng, shape: EventShape, tag: string): { mentors: MatchMent
   };
 }
 
-function recordRound(plan: SeatingPlan, met: Set<string>, coSeated: Set<string>, mentees: MatchMentee[]): void {
+function recordRound(plan: SeatingPlan, met: Pairs, coSeated: UnorderedPairs, mentees: MatchMentee[]): void {
   const seated = new Set<string>();
   for (const t of plan.tables) {
     for (const id of t.menteeIds) {
-      met.add(pairKey(t.mentorId, id));
+      met.add(t.mentorId, id);
       seated.add(id);
     }
-    for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(coSeatKey(a, b));
+    for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(a, b);
   }
   for (const m of mentees) if (seated.has(m.id)) m.sessions++;
 }
@@ -155,9 +156,9 @@ describe('planRound against linear-sum-assignment', () => {
       const { mentors, mentees } = makeEvent(r, shape, `x${k}`);
       for (const m of mentees) m.sessions = int(r, 0, pick(r, [0, 1, 3]));
       const metP = pick(r, [0, 0.2, 0.5, 0.9]);
-      const met = new Set<string>();
-      for (const m of mentors) for (const e of mentees) if (r() < metP) met.add(pairKey(m.id, e.id));
-      const input: MatchInput = { round: 4, seatsPerTable: shape.seats, mentors, mentees, met, coSeated: new Set(), seed: k };
+      const met = new Pairs();
+      for (const m of mentors) for (const e of mentees) if (r() < metP) met.add(m.id, e.id);
+      const input: MatchInput = { round: 4, seatsPerTable: shape.seats, mentors, mentees, met, coSeated: new UnorderedPairs(), seed: k };
 
       const plan = planRound(input);
       const got = scoreOf(input, checkShape(input, plan));
@@ -189,11 +190,11 @@ describe('planRound against linear-sum-assignment', () => {
     for (const [e, shape] of shapes.entries()) {
       const r = mulberry32(700 + e);
       const { mentors, mentees } = makeEvent(r, shape, `ev${e}`);
-      const met = new Set<string>();
-      const coSeated = new Set<string>();
+      const met = new Pairs();
+      const coSeated = new UnorderedPairs();
       const rounds = Math.min(6, mentors.length);
       for (let round = 1; round <= rounds; round++) {
-        const input: MatchInput = { round, seatsPerTable: shape.seats, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Set(met), coSeated: new Set(coSeated), seed: 31 * e };
+        const input: MatchInput = { round, seatsPerTable: shape.seats, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Pairs(met), coSeated: new UnorderedPairs(coSeated), seed: 31 * e };
         const plan = planRound(input);
         const seat = checkShape(input, plan);
         const got = scoreOf(input, seat);
@@ -201,7 +202,7 @@ describe('planRound against linear-sum-assignment', () => {
         const seated = input.mentees.filter((m) => seat.has(m.id));
         expect(got.topics).toBe(bestTopicsFor(input, seated));
         // Same event in another order → same plan.
-        const again: MatchInput = { ...input, mentors: shuffled(r, mentors), mentees: shuffled(r, input.mentees), met: new Set(shuffled(r, [...met])) };
+        const again: MatchInput = { ...input, mentors: shuffled(r, mentors), mentees: shuffled(r, input.mentees), met: new Pairs(shuffled(r, [...met])) };
         expect(planRound(again)).toEqual(plan);
         recordRound(plan, met, coSeated, mentees);
         const sessions = mentees.map((m) => m.sessions);
@@ -218,11 +219,11 @@ describe('planRound against linear-sum-assignment', () => {
       const shape: EventShape = { mentors: int(r, 25, Math.floor(150 / seats)), mentees: 0, seats, topics: 'popular' };
       shape.mentees = Math.floor(shape.mentors * seats * (1 + r() * 0.5));
       const { mentors, mentees } = makeEvent(r, shape, `late${k}`);
-      const met = new Set<string>();
-      const coSeated = new Set<string>();
+      const met = new Pairs();
+      const coSeated = new UnorderedPairs();
       const rounds = int(r, 4, 10);
       for (let round = 1; round <= rounds; round++) {
-        const input: MatchInput = { round, seatsPerTable: seats, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Set(met), coSeated: new Set(coSeated), seed: k };
+        const input: MatchInput = { round, seatsPerTable: seats, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Pairs(met), coSeated: new UnorderedPairs(coSeated), seed: k };
         const plan = planRound(input);
         if (round === rounds) {
           const best = exactByAssignment(input, input.mentees, new Map(mentors.map((m) => [m.id, seats])));
@@ -244,16 +245,16 @@ describe('planRound against linear-sum-assignment', () => {
     for (let k = 0; k < 30; k++) {
       const r = mulberry32(4400 + k);
       const { mentors, mentees } = makeEvent(r, { mentors: 12, mentees: 60, seats: 4, topics: 'popular' }, `co${k}`);
-      const met = new Set<string>();
-      const coSeated = new Set<string>();
+      const met = new Pairs();
+      const coSeated = new UnorderedPairs();
       for (let round = 1; round <= 4; round++) {
-        const input: MatchInput = { round, seatsPerTable: 4, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Set(met), coSeated: new Set(coSeated), seed: k };
+        const input: MatchInput = { round, seatsPerTable: 4, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Pairs(met), coSeated: new UnorderedPairs(coSeated), seed: k };
         const plan = planRound(input);
-        const pairs = plan.tables.flatMap((t) => t.menteeIds.flatMap((a) => t.menteeIds.filter((b) => a < b && coSeated.has(coSeatKey(a, b)))));
+        const pairs = plan.tables.flatMap((t) => t.menteeIds.flatMap((a) => t.menteeIds.filter((b) => a < b && coSeated.has(a, b))));
         after += pairs.length;
         // Same rules without the co-seating history: how many pairs would meet again.
-        const blind = planRound({ ...input, coSeated: new Set() });
-        before += blind.tables.flatMap((t) => t.menteeIds.flatMap((a) => t.menteeIds.filter((b) => a < b && coSeated.has(coSeatKey(a, b))))).length;
+        const blind = planRound({ ...input, coSeated: new UnorderedPairs() });
+        before += blind.tables.flatMap((t) => t.menteeIds.flatMap((a) => t.menteeIds.filter((b) => a < b && coSeated.has(a, b)))).length;
         expect(scoreOf(input, checkShape(input, plan))).toEqual(scoreOf(input, checkShape(input, blind)));
         recordRound(plan, met, coSeated, mentees);
       }
@@ -275,13 +276,13 @@ describe('replanRound', () => {
         topics: pick(r, ['popular', 'popular', 'disjoint', 'many'] as const),
       };
       const { mentors, mentees } = makeEvent(r, shape, `re${k}`);
-      const met = new Set<string>();
-      const coSeated = new Set<string>();
+      const met = new Pairs();
+      const coSeated = new UnorderedPairs();
       const rounds = int(r, 1, 3);
       for (let round = 1; round < rounds; round++) {
         recordRound(planRound({ round, seatsPerTable: shape.seats, mentors, mentees: mentees.map((m) => ({ ...m })), met, coSeated, seed: k }), met, coSeated, mentees);
       }
-      const before: MatchInput = { round: rounds, seatsPerTable: shape.seats, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Set(met), coSeated: new Set(coSeated), seed: k };
+      const before: MatchInput = { round: rounds, seatsPerTable: shape.seats, mentors, mentees: mentees.map((m) => ({ ...m })), met: new Pairs(met), coSeated: new UnorderedPairs(coSeated), seed: k };
       const shown = planRound(before);
 
       // What changed since the plan was shown.
@@ -330,7 +331,7 @@ describe('replanRound', () => {
   it('when a mentor leaves, moves only their mentees; a late mentee takes a free seat; a freed seat goes to who sat out most recently', () => {
     const mentors = [1, 2, 3].map((t) => ({ id: `M${t}`, table: t, topics: ['ai'] }));
     const mentees = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => ({ id, topics: ['ai'], sessions: id === 'g' ? 0 : 1 }));
-    const input: MatchInput = { round: 2, seatsPerTable: 2, mentors, mentees, met: new Set(), coSeated: new Set(), seed: 5 };
+    const input: MatchInput = { round: 2, seatsPerTable: 2, mentors, mentees, met: new Pairs(), coSeated: new UnorderedPairs(), seed: 5 };
     const shown = planRound(input);
     expect(shown.byes).toHaveLength(1);
     expect(shown.byes).not.toContain('g'); // fewest sessions is seated

@@ -4,7 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import type { SeatingPlan } from '../../shared/domain';
 import { planRound } from '../../shared/matching/planRound';
-import { coSeatKey, pairKey, type MatchInput, type MatchMentee, type MatchMentor } from '../../shared/matching/types';
+import { Pairs, UnorderedPairs } from '../../shared/matching/pairs';
+import type { MatchInput, MatchMentee, MatchMentor } from '../../shared/matching/types';
 import { int, mulberry32, pick, shuffled, type Rng } from '../support/random';
 import { checkShape, seatsOf, sharedTopics } from '../support/planChecks';
 
@@ -17,8 +18,8 @@ function reordered(input: MatchInput, r: Rng): MatchInput {
     ...input,
     mentors: shuffled(r, input.mentors).map((m) => ({ ...m, topics: shuffled(r, m.topics) })),
     mentees: shuffled(r, input.mentees).map((m) => ({ ...m, topics: shuffled(r, m.topics) })),
-    met: new Set(shuffled(r, [...input.met])),
-    coSeated: new Set(shuffled(r, [...input.coSeated])),
+    met: new Pairs(shuffled(r, [...input.met])),
+    coSeated: new UnorderedPairs(shuffled(r, [...input.coSeated])),
   };
 }
 
@@ -42,7 +43,7 @@ function objectiveOf(input: MatchInput, seat: ReadonlyMap<string, string>): Obje
     const mid = seat.get(m.id);
     if (mid === undefined) continue;
     tiers[values.indexOf(m.sessions)]!++;
-    if (input.met.has(pairKey(mid, m.id))) repeats++;
+    if (input.met.has(mid, m.id)) repeats++;
     topics += sharedTopics(m.topics, mentor.get(mid)!.topics);
   }
   return { repeats, tiers, topics };
@@ -65,7 +66,7 @@ function greedyRepeatFree(input: MatchInput, order: readonly MatchMentee[], limi
   const load = new Map<string, string[]>(input.mentors.map((m) => [m.id, []]));
   const tryAssign = (e: string, visited: Set<string>): boolean => {
     for (const m of input.mentors) {
-      if (visited.has(m.id) || input.met.has(pairKey(m.id, e))) continue;
+      if (visited.has(m.id) || input.met.has(m.id, e)) continue;
       visited.add(m.id);
       const at = load.get(m.id)!;
       if (at.length < input.seatsPerTable) {
@@ -118,11 +119,11 @@ function bruteForce(input: MatchInput): Objective {
   return found.best!;
 }
 
-function coSeatCount(plan: SeatingPlan, coSeated: ReadonlySet<string>): number {
+function coSeatCount(plan: SeatingPlan, coSeated: UnorderedPairs): number {
   let c = 0;
   for (const t of plan.tables)
     for (let i = 0; i < t.menteeIds.length; i++)
-      for (let j = i + 1; j < t.menteeIds.length; j++) if (coSeated.has(coSeatKey(t.menteeIds[i]!, t.menteeIds[j]!))) c++;
+      for (let j = i + 1; j < t.menteeIds.length; j++) if (coSeated.has(t.menteeIds[i]!, t.menteeIds[j]!)) c++;
   return c;
 }
 
@@ -162,8 +163,8 @@ describe('planRound: simulated events', () => {
         sessions: 0,
       }));
       const originals = new Set(mentees.map((m) => m.id));
-      const met = new Set<string>();
-      const coSeated = new Set<string>();
+      const met = new Pairs();
+      const coSeated = new UnorderedPairs();
       const rounds = int(r, 2, 9);
       const seed = int(r, 0, 2 ** 31);
       let fairSoFar = true;
@@ -182,8 +183,8 @@ describe('planRound: simulated events', () => {
           seatsPerTable: seats,
           mentors: mentors.filter((m) => m.id !== absent),
           mentees: mentees.map((m) => ({ ...m })),
-          met: new Set(met),
-          coSeated: new Set(coSeated),
+          met: new Pairs(met),
+          coSeated: new UnorderedPairs(coSeated),
           seed,
         };
         const plan = planRound(input);
@@ -215,8 +216,8 @@ describe('planRound: simulated events', () => {
 
         // Feed the plan back.
         for (const t of plan.tables) {
-          for (const id of t.menteeIds) met.add(pairKey(t.mentorId, id));
-          for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(coSeatKey(a, b));
+          for (const id of t.menteeIds) met.add(t.mentorId, id);
+          for (const a of t.menteeIds) for (const b of t.menteeIds) if (a < b) coSeated.add(a, b);
         }
         for (const m of mentees) if (seat.has(m.id)) m.sessions++;
 
@@ -254,9 +255,9 @@ describe('planRound: optimality', () => {
         sessions: int(r, 0, 2),
       }));
       const metP = pick(r, [0, 0.3, 0.6, 0.9]);
-      const met = new Set<string>();
-      for (const m of mentors) for (const e of mentees) if (r() < metP) met.add(pairKey(m.id, e.id));
-      const input: MatchInput = { round: 3, seatsPerTable: seats, mentors, mentees, met, coSeated: new Set(), seed: k };
+      const met = new Pairs();
+      for (const m of mentors) for (const e of mentees) if (r() < metP) met.add(m.id, e.id);
+      const input: MatchInput = { round: 3, seatsPerTable: seats, mentors, mentees, met, coSeated: new UnorderedPairs(), seed: k };
       const plan = planRound(input);
       const best = bruteForce(input);
       if (best.repeats > 0) forced++;
@@ -276,8 +277,8 @@ describe('planRound: optimality', () => {
           { id: 'b', topics: ['RUST'], sessions: 0 },
           { id: 'c', topics: [], sessions: 0 },
         ],
-        met: new Set(),
-        coSeated: new Set(),
+        met: new Pairs(),
+        coSeated: new UnorderedPairs(),
         seed,
       });
       expect(plan.tables[0]!.menteeIds).toEqual(['b']);
@@ -288,7 +289,7 @@ describe('planRound: optimality', () => {
   it('seats a late joiner before people who already sat twice', () => {
     const mentors = Array.from({ length: 6 }, (_, i) => ({ id: `M${i}`, table: i + 1, topics: ['ai'] }));
     const veterans = Array.from({ length: 8 }, (_, i) => ({ id: `v${i}`, topics: ['ai', 'ux'], sessions: 2 }));
-    const met = new Set(veterans.flatMap((v, i) => [pairKey(`M${i % 6}`, v.id), pairKey(`M${(i + 1) % 6}`, v.id)]));
+    const met = new Pairs(veterans.flatMap((v, i) => [[`M${i % 6}`, v.id] as const, [`M${(i + 1) % 6}`, v.id] as const]));
     for (let seed = 0; seed < 40; seed++) {
       const input: MatchInput = {
         round: 3,
@@ -296,7 +297,7 @@ describe('planRound: optimality', () => {
         mentors,
         mentees: [...veterans, { id: 'late', topics: [], sessions: 0 }],
         met,
-        coSeated: new Set(),
+        coSeated: new UnorderedPairs(),
         seed,
       };
       const plan = planRound(input);
@@ -312,8 +313,8 @@ describe('planRound: optimality', () => {
       seatsPerTable: 3,
       mentors: [3, 1, 2, 5].map((t) => ({ id: `M${t}`, table: t, topics: [] })),
       mentees: [{ id: 'x', topics: [], sessions: 0 }],
-      met: new Set(),
-      coSeated: new Set(),
+      met: new Pairs(),
+      coSeated: new UnorderedPairs(),
       seed: 9,
     };
     const plan = planRound(input);
@@ -337,9 +338,9 @@ describe('planRound: group tables', () => {
       const ids = shuffled(r, Array.from({ length: nTables * 2 }, (_, i) => `e${i}`));
       const mentees = ids.map((id) => ({ id, topics: ['ai'], sessions: 1 }));
       // Last round's tables: consecutive pairs of a random order.
-      const coSeated = new Set<string>();
-      for (let i = 0; i < ids.length; i += 2) coSeated.add(coSeatKey(ids[i]!, ids[i + 1]!));
-      const input: MatchInput = { round: 2, seatsPerTable: 2, mentors, mentees, met: new Set(), coSeated, seed };
+      const coSeated = new UnorderedPairs();
+      for (let i = 0; i < ids.length; i += 2) coSeated.add(ids[i]!, ids[i + 1]!);
+      const input: MatchInput = { round: 2, seatsPerTable: 2, mentors, mentees, met: new Pairs(), coSeated, seed };
       const plan = planRound(input);
       checkShape(input, plan);
       expect(coSeatCount(plan, coSeated)).toBe(0);
@@ -360,8 +361,8 @@ describe('planRound: group tables', () => {
         { id: 'c', topics: ['x'], sessions: 1 },
         { id: 'd', topics: ['y'], sessions: 1 },
       ],
-      met: new Set(),
-      coSeated: new Set([coSeatKey('a', 'c')]),
+      met: new Pairs(),
+      coSeated: new UnorderedPairs([['a', 'c']]),
       seed: 1,
     };
     expect(planRound(input).tables.map((t) => t.menteeIds)).toEqual([
@@ -378,7 +379,7 @@ describe('planRound: determinism and scale', () => {
     const mentees = Array.from({ length: 15 }, (_, i) => ({ id: `e${i}`, topics: [], sessions: 0 }));
     const plans = new Set<string>();
     for (let seed = 0; seed < 10; seed++) {
-      const input: MatchInput = { round: 1, seatsPerTable: 2, mentors, mentees, met: new Set(), coSeated: new Set(), seed };
+      const input: MatchInput = { round: 1, seatsPerTable: 2, mentors, mentees, met: new Pairs(), coSeated: new UnorderedPairs(), seed };
       const plan = planRound(input);
       expect(planRound(reordered(input, r))).toEqual(plan);
       plans.add(JSON.stringify(plan));
@@ -390,9 +391,9 @@ describe('planRound: determinism and scale', () => {
     const r = mulberry32(200);
     const mentors = Array.from({ length: 40 }, (_, i) => ({ id: `M${i}`, table: i + 1, topics: randomTopics(r, TOPICS, 3) }));
     const mentees = Array.from({ length: 200 }, (_, i) => ({ id: `e${i}`, topics: randomTopics(r, TOPICS, 3), sessions: i % 2 }));
-    const met = new Set<string>();
-    for (const e of mentees) for (let k = 0; k < 3; k++) met.add(pairKey(pick(r, mentors).id, e.id));
-    const input: MatchInput = { round: 4, seatsPerTable: 2, mentors, mentees, met, coSeated: new Set(), seed: 3 };
+    const met = new Pairs();
+    for (const e of mentees) for (let k = 0; k < 3; k++) met.add(pick(r, mentors).id, e.id);
+    const input: MatchInput = { round: 4, seatsPerTable: 2, mentors, mentees, met, coSeated: new UnorderedPairs(), seed: 3 };
     const plan = planRound(input);
     const seat = checkShape(input, plan);
     expect(objectiveOf(input, seat).repeats).toBe(0);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { SeatingPlan } from '../../shared/domain';
 import { pinProblem, seatPins } from '../../shared/matching/pinSeats';
 import { planRound } from '../../shared/matching/planRound';
-import { pairKey, type MatchInput } from '../../shared/matching/types';
+import { Pairs, UnorderedPairs } from '../../shared/matching/pairs';
+import type { MatchInput } from '../../shared/matching/types';
 import { peopleWhoseSeatChanged, tableOf } from '../../shared/seats';
 
 const mentors = [1, 2, 3].map((t) => ({ id: `M${t}`, table: t, topics: [] }));
@@ -13,8 +14,8 @@ const input = (over: Partial<MatchInput> = {}): MatchInput => ({
   seatsPerTable: 1,
   mentors,
   mentees: ['a', 'b', 'c'].map((id) => ({ id, topics: [], sessions: 1 })),
-  met: new Set(),
-  coSeated: new Set(),
+  met: new Pairs(),
+  coSeated: new UnorderedPairs(),
   seed: 3,
   ...over,
 });
@@ -69,7 +70,7 @@ describe('seatPins', () => {
   });
 
   it('does not honour a pin against the rules: a repeat, an absent mentor, a table full of pins', () => {
-    const repeat = input({ met: new Set([pairKey('M2', 'a')]) });
+    const repeat = input({ met: new Pairs([['M2', 'a']]) });
     expect(pinProblem(shown, { menteeId: 'a', table: 2 }, repeat)).toBe('repeat');
     expect(seatPins(shown, [{ menteeId: 'a', table: 2 }], repeat)).toBe(shown);
     expect(pinProblem(shown, { menteeId: 'a', table: 9 }, input())).toBe('no-table');

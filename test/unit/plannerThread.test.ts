@@ -1,10 +1,12 @@
 // Rounds are planned on a thread of their own (server/events/plannerThread.ts): it must
-// seat people exactly as planning on the main thread would, history and moves included.
+// seat people exactly as planning on the main thread would, history and moves included;
+// the plan cache (server/events/planCache.ts) makes each seating once per version of the lists.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord, Participant, SeatingPlan } from '../../shared/domain';
+import { PlanCache } from '../../server/events/planCache';
 import { planInThread, planned } from '../../server/events/plannerThread';
 import { planFor } from '../../server/events/roundPlanning';
 import { mulberry32 } from '../support/random';
@@ -47,27 +49,33 @@ describe('planInThread', () => {
     expect(two).toEqual(planFor({ ...event, seed: 43 }, 1, people, []));
   });
 
-  it('answers the same frozen lists with the plan it made from them, and plans again when they change', async () => {
-    const people = Object.freeze(room(4, 10));
-    const plans = Object.freeze([]) as readonly SeatingPlan[];
+  it('the plan cache answers the same versions with the plan it made from them, and plans again when they move', async () => {
+    const cache = new PlanCache();
+    const people = room(4, 10);
+    const lists = (participants: readonly Participant[], versions: { participants: number; plans: number }) => ({ participants, plans: [] as SeatingPlan[], versions });
     const before = planned.onThread;
     // Asked twice at once (the round seated ahead, then the changeover): one plan.
-    const [ahead, atChangeover] = await Promise.all([planInThread(event, 1, people, plans), planInThread(event, 1, people, plans)]);
+    const [ahead, atChangeover] = await Promise.all([cache.plan(event, 1, lists(people, { participants: 3, plans: 0 })), cache.plan(event, 1, lists(people, { participants: 3, plans: 0 }))]);
     expect(atChangeover).toBe(ahead);
-    expect(await planInThread(event, 1, people, plans)).toBe(ahead);
+    // Other objects with the same versions are the same lists: nothing is planned again.
+    expect(await cache.plan(event, 1, lists(structuredClone(people), { participants: 3, plans: 0 }))).toBe(ahead);
     expect(planned.onThread - before).toBe(1);
+    expect(ahead).toEqual({ ...planFor(event, 1, people, []), madeFrom: { participants: 3, plans: 0 } });
     expect(Object.isFrozen(ahead.tables[0]!.menteeIds)).toBe(true);
-    // A new list (someone arrived), another round or another seed: planned afresh.
-    const arrived = Object.freeze([...people, { ...people.at(-1)!, id: 'late' }]);
-    const again = await planInThread(event, 1, arrived, plans);
+    // Someone arrived (the people's version moved), the plans moved, another round or another event: planned afresh.
+    const arrived = [...people, { ...people.at(-1)!, id: 'late' }];
+    const again = await cache.plan(event, 1, lists(arrived, { participants: 4, plans: 0 }));
     expect(again.tables.some((t) => t.menteeIds.includes('late'))).toBe(true);
-    expect(await planInThread(event, 2, people, plans)).toEqual(planFor(event, 2, people, plans));
-    expect(await planInThread({ ...event, seed: 9 }, 1, people, plans)).toEqual(planFor({ ...event, seed: 9 }, 1, people, plans));
-    expect(planned.onThread - before).toBe(4);
-    // Lists that could be changed in place are never taken for the same.
-    const open = room(4, 10);
-    await planInThread(event, 1, open, []);
-    await planInThread(event, 1, open, []);
+    expect(await cache.plan(event, 1, lists(people, { participants: 3, plans: 1 }))).not.toBe(ahead);
+    expect(await cache.plan(event, 2, lists(people, { participants: 3, plans: 0 }))).toEqual({ ...planFor(event, 2, people, []), madeFrom: { participants: 3, plans: 0 } });
+    expect(await cache.plan({ ...event, id: 'e2', seed: 9 }, 1, lists(people, { participants: 3, plans: 0 }))).toEqual({
+      ...planFor({ ...event, seed: 9 }, 1, people, []),
+      madeFrom: { participants: 3, plans: 0 },
+    });
+    expect(planned.onThread - before).toBe(5);
+    // A deleted event's plans are forgotten.
+    cache.forget(event.id);
+    await cache.plan(event, 1, lists(people, { participants: 3, plans: 0 }));
     expect(planned.onThread - before).toBe(6);
   });
 

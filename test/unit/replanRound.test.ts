@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SeatingPlan } from '../../shared/domain';
 import { replanRound } from '../../shared/matching/replanRound';
-import { pairKey, type MatchInput } from '../../shared/matching/types';
+import { Pairs, UnorderedPairs } from '../../shared/matching/pairs';
+import type { MatchInput } from '../../shared/matching/types';
 import { peopleWhoseSeatChanged } from '../../shared/seats';
 
 const input = (over: Partial<MatchInput>): MatchInput => ({
@@ -11,8 +12,8 @@ const input = (over: Partial<MatchInput>): MatchInput => ({
   seatsPerTable: 2,
   mentors: [],
   mentees: [],
-  met: new Set(),
-  coSeated: new Set(),
+  met: new Pairs(),
+  coSeated: new UnorderedPairs(),
   seed: 7,
   ...over,
 });
@@ -56,7 +57,7 @@ describe('replanRound', () => {
     ];
     const roomy = replanRound(
       { round: 3, tables: [{ table: 1, mentorId: 'M1', menteeIds: [] }, { table: 2, mentorId: 'M2', menteeIds: [] }], byes: [] },
-      input({ mentors, mentees: [{ id: 'y', topics: ['design'], sessions: 1 }], met: new Set([pairKey('M1', 'y')]) }),
+      input({ mentors, mentees: [{ id: 'y', topics: ['design'], sessions: 1 }], met: new Pairs([['M1', 'y']]) }),
     );
     expect(roomy.tables.map((t) => t.menteeIds)).toEqual([[], ['y']]);
   });
@@ -99,7 +100,7 @@ describe('replanRound', () => {
     ];
     const mentees = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, topics: id === 'a' ? ['x', 'y'] : [], sessions: id === 'e' ? 1 : 2 }));
     // 'a' already met M3, so a seat there would be a repeat; 'e' has sat out most, so 'e' is seated.
-    const plan = replanRound(shown, input({ mentors, mentees, met: new Set([pairKey('M3', 'a')]) }));
+    const plan = replanRound(shown, input({ mentors, mentees, met: new Pairs([['M3', 'a']]) }));
     expect(plan.tables).toEqual([
       { table: 2, mentorId: 'M2', menteeIds: ['a', 'c'] },
       { table: 3, mentorId: 'M3', menteeIds: ['d', 'e'] },

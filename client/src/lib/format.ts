@@ -1,5 +1,5 @@
 // How times and phases read on screens.
-import type { EventSummary, Phase } from '../../../shared/domain';
+import type { EventSummary, Phase, Seat } from '../../../shared/domain';
 
 /** mm:ss, rounded up: a countdown shows 0:00 only once time is really up. */
 export function formatCountdown(ms: number | null): string {
@@ -44,6 +44,11 @@ export function phaseAnnouncement(event: Pick<EventSummary, 'phase' | 'status' |
     case 'ended':
       return 'The event has ended. Thank you!';
   }
+}
+
+/** Who else sits at a seat, as one line: "Ada Lovelace, Alan Turing". */
+export function namesAt(seat: Seat): string {
+  return seat.with.map((p) => p.name).join(', ');
 }
 
 /** "a, b, c" from a free-text comma list, without empties or repeats. */

@@ -5,7 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { CreateEventSchema, OrganizerActionSchema } from '../../../shared/schemas';
-import { resultsCsv } from '../../events/resultsCsv';
+import { currentPublicState } from '../../views/current';
+import { resultsCsv } from '../../views/resultsCsv';
+import { exportOf } from '../../views/resultsJson';
 import { HttpError } from '../../errors';
 import { sameSecret } from '../../secrets';
 import { bearer, organizerRoutes } from '../auth';
@@ -37,7 +39,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
   );
 
   api.get('/api/events/:id/state', { schema: { params: EventParams, tags: ['events'], summary: 'Public state (the projector view)' } }, async (request) => {
-    return events.publicState(request.params.id);
+    return currentPublicState(events, request.params.id);
   });
 
   api.get(
@@ -69,13 +71,14 @@ async function steeringRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       await app.limiter.take('actionsPerEvent', request.params.id);
-      return events.act(request.params.id, request.body.action, request.body.seconds, request.body.from);
+      await events.act(request.params.id, request.body.action, request.body.seconds, request.body.from);
+      return currentPublicState(events, request.params.id);
     },
   );
 
   api.get('/api/events/:id/export.csv', { schema: { params: EventParams, tags: ['organizer'], summary: 'Results: one row per pairing' } }, async (request, reply) => {
     const event = request.organizerEvent;
-    const [snapshot, ratings] = await Promise.all([events.load(event.id), events.store.listRatings(event.id)]);
+    const [snapshot, ratings] = await Promise.all([events.load(event.id), events.listRatings(event.id)]);
     const csv = resultsCsv(snapshot.state, [...snapshot.plans.values()], snapshot.people, ratings);
     return reply
       .type('text/csv; charset=utf-8')
@@ -88,7 +91,8 @@ async function steeringRoutes(app: FastifyInstance): Promise<void> {
     { schema: { params: EventParams, tags: ['organizer'], summary: 'Everything as data: the event, people, every pairing with ratings, tags and notes, follow-ups' } },
     async (request, reply) => {
       const event = request.organizerEvent;
-      const data = await events.exportData(event.id);
+      const [snapshot, ratings, followUps] = await Promise.all([events.load(event.id), events.listRatings(event.id), events.listFollowUps(event.id)]);
+      const data = exportOf(snapshot, ratings, followUps, Date.now());
       return reply.header('content-disposition', `attachment; filename="tablehop-${event.code}-results.json"`).header('cache-control', 'no-store').send(data);
     },
   );

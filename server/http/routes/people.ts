@@ -16,6 +16,7 @@ import {
 import { HttpError, badRequest } from '../../errors';
 import { emailProblems, parseRosterCsv, refuseImport } from '../../events/rosterCsv';
 import type { Participant } from '../../../shared/domain';
+import { currentMeView } from '../../views/current';
 import { organizerRoutes, participantRoutes } from '../auth';
 import { EventParams, PersonParams } from '../params';
 
@@ -46,13 +47,13 @@ async function joinRoutes(app: FastifyInstance): Promise<void> {
       // Wrong codes from one address are counted: after too many, joins from there pause for
       // a while, so trying codes until one works is impractical (SECURITY.md has the sums).
       const guesses = `wrong-code:${request.ip}`;
-      if ((await events.store.attempts(guesses, WRONG_CODE_WINDOW_SECONDS, 0)) >= app.config.wrongCodesLimit) {
+      if ((await events.wrongCodes(guesses, WRONG_CODE_WINDOW_SECONDS, 0)) >= app.config.wrongCodesLimit) {
         throw new HttpError(429, 'Too many wrong event codes from this network; wait ten minutes, then check the code on the screen.');
       }
       try {
         return reply.status(201).send(await events.join(request.body));
       } catch (error) {
-        if (error instanceof HttpError && error.status === 404) await events.store.attempts(guesses, WRONG_CODE_WINDOW_SECONDS, 1);
+        if (error instanceof HttpError && error.status === 404) await events.wrongCodes(guesses, WRONG_CODE_WINDOW_SECONDS, 1);
         throw error;
       }
     },
@@ -143,7 +144,7 @@ async function ownRoutes(app: FastifyInstance): Promise<void> {
 
   api.get('/api/me', { schema: { tags: ['people'], summary: "A participant's own view: seat, next seat, countdown" } }, async (request) => {
     const { event, participant } = request;
-    return events.meView(event.id, participant.id);
+    return currentMeView(events, event.id, participant.id);
   });
 
   const ownLimit = { rateLimit: { max: app.config.rateLimitRatings, timeWindow: '1 minute' } };

@@ -3,6 +3,8 @@
 // For the organizer only: it holds emails, ratings and private notes.
 import type { EventExport, ExportRating, Participant, Rating } from '../../shared/domain';
 import type { FollowUp } from '../store/Store';
+import { personOf } from './person';
+import type { EventSnapshot } from './snapshot';
 
 export interface ExportSource {
   event: EventExport['event'];
@@ -28,13 +30,7 @@ export function resultsJson(source: ExportSource): EventExport {
     people: [...people.values()]
       .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'mentor' ? -1 : 1))
       .map((p) => ({
-        id: p.id,
-        name: p.name,
-        role: p.role,
-        topics: p.topics,
-        ...(p.goal ? { goal: p.goal } : {}),
-        ...(p.email ? { email: p.email } : {}),
-        ...(p.table !== undefined ? { table: p.table } : {}),
+        ...personOf(p),
         present: !p.absent && !p.removed,
         removed: Boolean(p.removed),
         joinedAt: p.joinedAt,
@@ -60,4 +56,29 @@ export function resultsJson(source: ExportSource): EventExport {
       .map((f) => ({ fromId: f.fromId, toId: f.toId, mutual: mutual(f.fromId, f.toId) }))
       .sort((a, b) => a.fromId.localeCompare(b.fromId) || a.toId.localeCompare(b.toId)),
   };
+}
+
+/** The export of a loaded event: its follow-ups are read for it, whatever the phase. */
+export function exportOf({ event, state, people, plans }: EventSnapshot, ratings: Rating[], followUps: FollowUp[], exportedAt: number): EventExport {
+  return resultsJson({
+    event: {
+      id: event.id,
+      name: event.name,
+      code: event.code,
+      status: state.status,
+      phase: state.phase,
+      round: state.round,
+      rounds: event.rounds,
+      roundSeconds: event.roundSeconds,
+      changeoverSeconds: event.changeoverSeconds,
+      seatsPerTable: event.seatsPerTable,
+      topics: event.topics,
+      createdAt: event.createdAt,
+    },
+    people,
+    plans: [...plans.values()],
+    ratings,
+    followUps,
+    exportedAt,
+  });
 }

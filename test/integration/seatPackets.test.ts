@@ -1,13 +1,13 @@
-// Seat frames are written to a phone's websocket by hand (server/realtime/packets.ts),
-// around engine.io when it holds nothing back. Over a real socket a phone must read every
-// message, hand-written or emitted, once and in the order the server sent them, also when
-// engine.io is still holding packets from a write that has not gone out yet.
+// Seat packets are encoded by hand and handed to engine.io (server/realtime/packets.ts),
+// not emitted. Over a real socket a phone must read every message, hand-encoded or
+// emitted, once and in the order the server sent them, also when engine.io is still
+// holding packets from a write that has not gone out yet.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket as ServerSocket } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventFrames, sendFrame } from '../../server/realtime/packets';
+import { eventPackets, sendPacket } from '../../server/realtime/packets';
 import type { TablehopSocket } from '../../server/realtime/rooms';
 import { SOCKET_OPTIONS } from '../../server/realtime/socketOptions';
 import { waitFor } from '../support/http';
@@ -22,13 +22,13 @@ afterEach(async () => {
   http = server = phone = undefined;
 });
 
-/** The frames of `seat:changed` messages {"n": k}, one per k. */
-function framesOf(ns: number[]) {
+/** The packets of `seat:changed` messages {"n": k}, one per k. */
+function packetsOf(ns: number[]) {
   const texts = ns.map((n) => Buffer.from(String(n)));
   const source = Buffer.concat(texts);
   const starts = texts.map((_, i) => texts.slice(0, i).reduce((sum, t) => sum + t.length, 0));
   const ends = starts.map((start, i) => start + texts[i]!.length);
-  return eventFrames('seat:changed', '{"n":', { source, starts, ends }, '}');
+  return eventPackets('seat:changed', '{"n":', { source, starts, ends }, '}');
 }
 
 /** A server that, once the phone is connected, runs `burst` on its socket; the phone's inbox. */
@@ -49,16 +49,16 @@ async function connectWith(burst: (socket: ServerSocket) => void): Promise<numbe
   return inbox;
 }
 
-describe('seat frames among a socket’s other messages', () => {
+describe('seat packets among a socket’s other messages', () => {
   it('reach the phone once each and in order, written while engine.io holds packets back and while it holds none', async () => {
     const count = 600;
-    const frames = framesOf(Array.from({ length: count }, (_, n) => n));
+    const packets = packetsOf(Array.from({ length: count }, (_, n) => n));
     const inbox = await connectWith((socket) => {
       // All in one tick: after the first emit engine.io waits for its write to go out and
-      // holds every emit after it; a frame sent then must wait behind them.
+      // holds every emit after it; a packet sent then must wait behind them.
       for (let n = 0; n < count; n++) {
         if (n % 3 === 0 || n % 7 === 0) socket.emit('seat:changed', { n });
-        else sendFrame(socket as unknown as TablehopSocket, frames[n]!);
+        else sendPacket(socket as unknown as TablehopSocket, packets[n]!);
       }
     });
     await waitFor(() => inbox.length >= count, 5000);
@@ -66,16 +66,16 @@ describe('seat frames among a socket’s other messages', () => {
   });
 
   it('reach the phone in order when each change comes after the last has gone out', async () => {
-    const frames = framesOf([0, 2, 3, 5]);
+    const packets = packetsOf([0, 2, 3, 5]);
     const inbox = await connectWith((socket) => {
-      sendFrame(socket as unknown as TablehopSocket, frames[0]!);
+      sendPacket(socket as unknown as TablehopSocket, packets[0]!);
       setTimeout(() => {
         socket.emit('seat:changed', { n: 1 });
-        sendFrame(socket as unknown as TablehopSocket, frames[1]!);
+        sendPacket(socket as unknown as TablehopSocket, packets[1]!);
         setImmediate(() => {
-          sendFrame(socket as unknown as TablehopSocket, frames[2]!);
+          sendPacket(socket as unknown as TablehopSocket, packets[2]!);
           socket.emit('seat:changed', { n: 4 });
-          sendFrame(socket as unknown as TablehopSocket, frames[3]!);
+          sendPacket(socket as unknown as TablehopSocket, packets[3]!);
         });
       }, 50);
     });

@@ -1,0 +1,25 @@
+// A person as the organizer sees them, wherever the organizer sees people: Control's
+// roster and the export.
+import type { Participant, Role } from '../../shared/domain';
+
+export interface PersonView {
+  id: string;
+  name: string;
+  role: Role;
+  topics: string[];
+  goal?: string;
+  email?: string;
+  table?: number;
+}
+
+export function personOf(p: Participant): PersonView {
+  return {
+    id: p.id,
+    name: p.name,
+    role: p.role,
+    topics: p.topics,
+    ...(p.goal ? { goal: p.goal } : {}),
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.table !== undefined ? { table: p.table } : {}),
+  };
+}
