@@ -1,16 +1,8 @@
 // A person as the organizer sees them, wherever the organizer sees people: Control's
 // roster and the export.
-import type { Participant, Role } from '../../shared/domain';
+import type { Participant } from '../../shared/domain';
 
-export interface PersonView {
-  id: string;
-  name: string;
-  role: Role;
-  topics: string[];
-  goal?: string;
-  email?: string;
-  table?: number;
-}
+export type PersonView = Pick<Participant, 'id' | 'name' | 'role' | 'topics' | 'goal' | 'email' | 'table'>;
 
 export function personOf(p: Participant): PersonView {
   return {

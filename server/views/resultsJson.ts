@@ -5,6 +5,7 @@ import type { EventExport, ExportRating, Participant, Rating } from '../../share
 import type { FollowUp } from '../store/Store';
 import { personOf } from './person';
 import type { EventSnapshot } from './snapshot';
+import { eventHeadOf } from './summary';
 
 export interface ExportSource {
   event: EventExport['event'];
@@ -61,20 +62,7 @@ export function resultsJson(source: ExportSource): EventExport {
 /** The export of a loaded event: its follow-ups are read for it, whatever the phase. */
 export function exportOf({ event, state, people, plans }: EventSnapshot, ratings: Rating[], followUps: FollowUp[], exportedAt: number): EventExport {
   return resultsJson({
-    event: {
-      id: event.id,
-      name: event.name,
-      code: event.code,
-      status: state.status,
-      phase: state.phase,
-      round: state.round,
-      rounds: event.rounds,
-      roundSeconds: event.roundSeconds,
-      changeoverSeconds: event.changeoverSeconds,
-      seatsPerTable: event.seatsPerTable,
-      topics: event.topics,
-      createdAt: event.createdAt,
-    },
+    event: { ...eventHeadOf(event, state), createdAt: event.createdAt },
     people,
     plans: [...plans.values()],
     ratings,

@@ -1,8 +1,25 @@
 // The event at a glance (every view starts with it) and the projector's view.
-import type { EventSummary, PublicEventState, RoundState, SeatingPlan } from '../../shared/domain';
+import type { EventRecord, EventSummary, PublicEventState, RoundState, SeatingPlan } from '../../shared/domain';
 import { remainingMsAt } from '../../shared/roundEngine';
 import { publicTables } from '../../shared/seats';
 import { type EventSnapshot, type ViewContext, currentPlan, nextPlan } from './snapshot';
+
+/** Who the event is and where it stands: the part every view of it shares (summary, export). */
+export function eventHeadOf(event: EventRecord, state: RoundState) {
+  return {
+    id: event.id,
+    name: event.name,
+    code: event.code,
+    status: state.status,
+    phase: state.phase,
+    round: state.round,
+    rounds: event.rounds,
+    roundSeconds: event.roundSeconds,
+    changeoverSeconds: event.changeoverSeconds,
+    seatsPerTable: event.seatsPerTable,
+    topics: event.topics,
+  };
+}
 
 /** Mentor–mentee exchanges in the rounds that have started. */
 function exchangesHeld(state: RoundState, plans: ReadonlyMap<number, SeatingPlan>): number {
@@ -23,18 +40,8 @@ export function summaryOf({ event, state, people, plans, ratingsGiven }: EventSn
     else mentees++;
   }
   return {
-    id: event.id,
-    name: event.name,
-    code: event.code,
+    ...eventHeadOf(event, state),
     joinUrl: joinUrl(event.code),
-    status: state.status,
-    phase: state.phase,
-    round: state.round,
-    rounds: event.rounds,
-    roundSeconds: event.roundSeconds,
-    changeoverSeconds: event.changeoverSeconds,
-    seatsPerTable: event.seatsPerTable,
-    topics: event.topics,
     phaseEndsAt: state.status === 'running' ? state.phaseEndsAt : null,
     remainingMs: remainingMsAt(state, now),
     serverNow: now,
