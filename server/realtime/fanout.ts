@@ -59,8 +59,8 @@ export class Fanout implements EventNotifier {
     private readonly io: TablehopServer,
     private readonly events: EventService,
     private readonly log: FastifyBaseLogger,
-    /** True when several instances share rooms through the Redis adapter. */
-    private readonly clustered: boolean,
+    /** True when several instances share rooms through the Redis adapter (false again once its clients close). */
+    private clustered: boolean,
   ) {
     this.ahead = new SeatsAhead(events, (work) => this.guard(work));
     io.on('change', (change) => this.apply(change));
@@ -286,5 +286,14 @@ export class Fanout implements EventNotifier {
   close(): void {
     this.throttle.clear();
     this.ahead.close();
+  }
+
+  /**
+   * The adapter's Redis clients are about to close: from now on changes reach this
+   * instance's own sockets only. The adapter publishes without handling the promise, so a
+   * publish on a closed client would be an unhandled rejection, which ends a Node process.
+   */
+  stopAnnouncing(): void {
+    this.clustered = false;
   }
 }

@@ -243,6 +243,7 @@ export class Realtime {
   }
 
   async closeAdapter(): Promise<void> {
+    this.fanout.stopAnnouncing();
     await Promise.all(this.adapterClients.map((c) => (c.isOpen ? c.quit().catch(() => {}) : undefined)));
   }
 }
