@@ -180,8 +180,10 @@ export class EventService {
    */
   async participantForTokenHash(tokenHash: string): Promise<{ event: EventRecord; participant: Participant }> {
     const owner = await this.store.ownerOfToken(tokenHash);
-    const event = owner && (await this.store.getEvent(owner.eventId));
-    const participant = owner && (await this.store.getParticipant(owner.eventId, owner.participantId));
+    // Checked before every socket rating: the two reads go out together.
+    const [event, participant] = owner
+      ? await Promise.all([this.store.getEvent(owner.eventId), this.store.getParticipant(owner.eventId, owner.participantId)])
+      : [null, null];
     if (!event || !participant) throw new HttpError(401, 'That sign-in is not known here (the event may have been deleted) — join again.');
     if (participant.removed) throw new HttpError(401, 'The organizer took you off this event — ask them if that is a mistake, or join again.');
     return { event, participant };

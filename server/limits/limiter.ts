@@ -44,16 +44,16 @@ export class Limiter {
     this.limits = limitsFrom(config);
   }
 
-  /**
-   * Counts one message from `who` (an address, a person id, an event id) and throws a 429
-   * with when to retry once over the limit. If the counters cannot be reached (Redis away)
-   * the message goes through: the store it needs is away too, and will say so.
-   */
   /** A deleted event leaves no counter named after it behind. */
   async forgetEvent(eventId: string): Promise<void> {
     await this.counters.forget(`actionsPerEvent:${eventId}`).catch(() => {});
   }
 
+  /**
+   * Counts one message from `who` (an address, a person id, an event id) and throws a 429
+   * with when to retry once over the limit. If the counters cannot be reached (Redis away)
+   * the message goes through: the store it needs is away too, and will say so.
+   */
   async take(name: LimitName, who: string): Promise<void> {
     const limit = this.limits[name];
     let count;
